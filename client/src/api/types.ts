@@ -1,0 +1,108 @@
+// Response shapes of the public reference-data endpoints (SPEC.md, "HTTP API").
+// Money and rates are decimal strings with exact decimals ("400000.00", "0.60"), never numbers.
+
+export interface ListResponse<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface ProblemFieldError {
+  path: string;
+  message: string;
+}
+
+/** RFC 9457 problem details, as every API error is sent (`application/problem+json`). */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: ProblemFieldError[];
+}
+
+export interface Sector {
+  code: string;
+  nameFr: string;
+  nameAr: string;
+  descriptionFr: string;
+  descriptionAr: string;
+}
+
+export interface Region {
+  code: string;
+  nameFr: string;
+  nameAr: string;
+}
+
+export interface Supplier {
+  id: string;
+  code: string;
+  name: string;
+  city: string;
+  website: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface SolutionSupplier {
+  id: string;
+  code: string;
+  name: string;
+  city: string;
+  website: string | null;
+}
+
+export interface Solution {
+  id: string;
+  code: string;
+  sectorCode: string;
+  supplier: SolutionSupplier;
+  nameFr: string;
+  nameAr: string;
+  summaryFr: string;
+  summaryAr: string;
+  costsFr: string;
+  costsAr: string;
+  benefitsFr: string;
+  benefitsAr: string;
+  priceMin: string;
+  priceMax: string;
+}
+
+export type CallStatus = "upcoming" | "open" | "closed";
+
+export interface Programme {
+  code: string;
+  nameFr: string;
+  nameAr: string;
+}
+
+export interface CallRules {
+  version: number;
+  rate: string;
+  capPerCompany: string;
+  minCompanyAgeYears: number;
+  maxTurnover: string;
+  sectorCodes: string[];
+}
+
+export interface CallEnvelope {
+  total: string;
+  bySector: Record<string, string>;
+}
+
+export interface Call {
+  id: string;
+  code: string;
+  programme: Programme;
+  titleFr: string;
+  titleAr: string;
+  /** Calendar day, "YYYY-MM-DD", in Africa/Casablanca. */
+  opensOn: string;
+  closesOn: string;
+  status: CallStatus;
+  rules: CallRules;
+  envelope: CallEnvelope;
+}

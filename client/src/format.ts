@@ -1,0 +1,63 @@
+// Display formatting only. Money stays a decimal string all the way to Intl: modern engines format
+// strings exactly, so no float ever touches an amount.
+import { isDecimalString } from "./money";
+import type { Language } from "./i18n/languages";
+import { localeOf } from "./i18n/languages";
+
+export const TIME_ZONE = "Africa/Casablanca";
+
+const moneyFormats = new Map<Language, Intl.NumberFormat>();
+const percentFormats = new Map<Language, Intl.NumberFormat>();
+const dateFormats = new Map<Language, Intl.DateTimeFormat>();
+
+function cached<T>(cache: Map<Language, T>, language: Language, create: () => T): T {
+  const existing = cache.get(language);
+  if (existing) {
+    return existing;
+  }
+  const created = create();
+  cache.set(language, created);
+  return created;
+}
+
+/** "45000.00" → "45.000,00 MAD" (fr-MA) or "‏45.000,00 د.م.‏" (ar-MA). */
+export function formatMoney(amount: string, language: Language): string {
+  if (!isDecimalString(amount)) {
+    return amount;
+  }
+  const format = cached(
+    moneyFormats,
+    language,
+    () => new Intl.NumberFormat(localeOf(language), { style: "currency", currency: "MAD" }),
+  );
+  return format.format(amount);
+}
+
+/** "0.60" → "60 %". */
+export function formatRate(rate: string, language: Language): string {
+  if (!isDecimalString(rate)) {
+    return rate;
+  }
+  const format = cached(
+    percentFormats,
+    language,
+    () => new Intl.NumberFormat(localeOf(language), { style: "percent", maximumFractionDigits: 2 }),
+  );
+  return format.format(rate);
+}
+
+/** "2026-12-31" → "31 décembre 2026", as a calendar day in Morocco. */
+export function formatDay(isoDay: string, language: Language): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay);
+  if (!match) {
+    return isoDay;
+  }
+  // Noon UTC is the same calendar day in Africa/Casablanca whatever its offset (UTC+0 or UTC+1).
+  const noonUtc = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), 12));
+  const format = cached(
+    dateFormats,
+    language,
+    () => new Intl.DateTimeFormat(localeOf(language), { dateStyle: "long", timeZone: TIME_ZONE }),
+  );
+  return format.format(noonUtc);
+}

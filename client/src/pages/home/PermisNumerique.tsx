@@ -1,0 +1,17 @@
+import { List, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { Section } from "./Section";
+
+export function PermisNumerique() {
+  const { t } = useTranslation();
+  return (
+    <Section title={t("home.permis.title")}>
+      <Text>{t("home.permis.intro")}</Text>
+      <List spacing="xs" className="bullet-list">
+        <List.Item>{t("home.permis.certificate")}</List.Item>
+        <List.Item>{t("home.permis.verifiable")}</List.Item>
+        <List.Item>{t("home.permis.priority")}</List.Item>
+      </List>
+    </Section>
+  );
+}

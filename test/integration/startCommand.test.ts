@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { findFreePort } from "../../server/db/embeddedPostgres.js";
+
+/** Command lines of the running processes that mention `needle` (Linux /proc). */
+function processesMentioning(needle: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " ");
+      if (commandLine.includes(needle)) found.push(`${entry}: ${commandLine}`);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
+function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (pattern.test(output)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before ${pattern}; output:\n${output}`));
+    });
+  });
+}
+
+function waitForExit(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code));
+  });
+}
+
+describe("npm start (scripts/run.mjs start)", function () {
+  this.timeout(180_000);
+  let dataDir = "";
+  let port = 0;
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "moussanada-start-"));
+    await chmod(dataDir, 0o755);
+    port = await findFreePort();
+  });
+
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  function start(): ChildProcess {
+    const environment: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "development",
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+    };
+    delete environment.DATABASE_URL;
+    return spawn(process.execPath, ["scripts/run.mjs", "start"], {
+      cwd: process.cwd(),
+      env: environment,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  }
+
+  it("serves the client and /readyz, survives a restart, and leaves no PostgreSQL behind after SIGINT", async () => {
+    for (const round of ["first start", "second start"]) {
+      const child = start();
+      const output = await waitForOutput(child, /Moussanada Numérique is running/, 150_000);
+      expect(output, round).to.include(`http://localhost:${port}`);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status, round).to.equal(200);
+      const home = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: "text/html" } });
+      expect(home.status, round).to.equal(200);
+      expect(await home.text(), round).to.include('<div id="root">');
+      expect(processesMentioning(path.join(dataDir, "postgres")), round).to.have.length.greaterThan(0);
+
+      child.kill("SIGINT");
+      expect(await waitForExit(child), round).to.equal(0);
+      expect(processesMentioning(path.join(dataDir, "postgres")), round).to.deep.equal([]);
+    }
+  });
+});
