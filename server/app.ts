@@ -1,13 +1,25 @@
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import helmet from "helmet";
+import type pg from "pg";
+import type { Sequelize } from "sequelize";
+import type { SecretBox } from "./auth/secretBox.js";
+import type { AccountDeps } from "./commands/accounts.js";
 import type { Config } from "./config/index.js";
 import type { Clock } from "./domain/calendar.js";
 import { ApiRouter } from "./http/apiRouter.js";
+import { createCsrf } from "./http/auth/csrf.js";
+import { createPassport } from "./http/auth/passport.js";
+import { createRateLimiters } from "./http/auth/rateLimits.js";
+import { absoluteSessionTimeout, sessions } from "./http/auth/sessions.js";
 import { errorHandler, notFoundHandler } from "./http/middleware/problems.js";
 import { cspNonce, requestLocale, requestLogging } from "./http/middleware/requestContext.js";
 import { buildOpenApiDocument, openApiRoutes } from "./http/openapi.js";
+import { registerAccountRoutes } from "./http/routes/account.js";
+import { registerAuthRoutes } from "./http/routes/auth.js";
+import { devMailPages, registerDevMailApi } from "./http/routes/devMail.js";
 import { healthRoutes } from "./http/routes/health.js";
 import { registerReferenceRoutes } from "./http/routes/reference.js";
+import { registerUserRoutes } from "./http/routes/users.js";
 import { staticClient } from "./http/staticClient.js";
 import "./http/types.js";
 import type { Logger } from "./logger.js";
@@ -19,6 +31,10 @@ export interface AppServices {
   logger: Logger;
   clock: Clock;
   readiness: Readiness;
+  sequelize: Sequelize;
+  /** A plain pg pool for the session store. */
+  sessionPool: pg.Pool;
+  secretBox: SecretBox;
 }
 
 export const API_PREFIX = "/api/v1";
@@ -68,13 +84,36 @@ function setUpHealthChecks(app: Express, services: AppServices): void {
   app.use(healthRoutes(services.readiness));
 }
 
+/**
+ * Sessions, sign-in and CSRF protection for the API only: static files and probes never touch
+ * the session store.
+ */
 function setUpApi(app: Express, services: AppServices): void {
+  const { config, clock, sequelize, secretBox } = services;
+  const passport = createPassport();
+  const csrf = createCsrf();
+  const limiters = createRateLimiters(sequelize, config.rateLimits);
+  const accounts: AccountDeps = { sequelize, clock, publicUrl: config.publicUrl, secretBox };
+
   const api = new ApiRouter(API_PREFIX);
-  registerReferenceRoutes(api, { clock: services.clock });
+  registerReferenceRoutes(api, { clock });
+  registerAuthRoutes(api, { accounts, passport, csrf, limiters, secretBox, isProduction: config.isProduction });
+  registerAccountRoutes(api, { accounts, secretBox });
+  registerUserRoutes(api, { accounts, secretBox });
+  if (!config.isProduction) registerDevMailApi(api);
   api.router.use(notFoundHandler());
-  app.use(API_PREFIX, api.router);
-  app.use(openApiRoutes(buildOpenApiDocument(api.paths, services.config.publicUrl)));
+
+  const sessionLayer: Router = express.Router();
+  sessionLayer.use(sessions(config, services.sessionPool));
+  sessionLayer.use(passport.initialize());
+  sessionLayer.use(passport.session());
+  sessionLayer.use(absoluteSessionTimeout(() => clock.now()));
+  sessionLayer.use(csrf.protect);
+
+  app.use(API_PREFIX, sessionLayer, api.router);
+  app.use(openApiRoutes(buildOpenApiDocument(api.paths, config.publicUrl)));
   app.use("/api", notFoundHandler());
+  if (!config.isProduction) app.use(devMailPages());
 }
 
 function setUpClient(app: Express, config: Config): void {

@@ -21,19 +21,28 @@ export type ErrorCode =
   | "malformed-request"
   | "too-many-requests"
   | "service-unavailable"
-  | "internal-error";
+  | "internal-error"
+  | "csrf-invalid"
+  | "invalid-credentials"
+  | "email-not-verified"
+  | "account-disabled"
+  | "account-locked"
+  | "token-invalid";
 
 export interface AppErrorOptions {
   /** Key of the sentence explaining this occurrence; defaults to the code's generic detail. */
   detailKey?: MessageKey;
   params?: Record<string, string | number>;
   errors?: FieldError[];
+  /** Sent as Retry-After on 429 and 503 answers. */
+  retryAfterSeconds?: number;
 }
 
 export class AppError extends Error {
   readonly detailKey: MessageKey;
   readonly params: Record<string, string | number>;
   readonly errors: FieldError[] | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     readonly code: ErrorCode,
@@ -45,6 +54,7 @@ export class AppError extends Error {
     this.detailKey = options.detailKey ?? (`problem.${code}.detail` as MessageKey);
     this.params = options.params ?? {};
     this.errors = options.errors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   static validation(errors: FieldError[]): AppError {

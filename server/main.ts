@@ -3,11 +3,12 @@ import { runSeeds, type SeedSummary } from "../seeds/index.js";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/index.js";
 import { openDatabase, type DatabaseHandle } from "./db/connection.js";
-import { listShippedMigrations, migrateToLatest } from "./db/migrator.js";
+import { migrateToLatest } from "./db/migrator.js";
 import { systemClock } from "./domain/calendar.js";
 import { Lifecycle } from "./lifecycle.js";
 import { createLogger } from "./logger.js";
-import { Readiness } from "./services/readiness.js";
+import { createMailTransport, createServices, deliveryContext } from "./services/container.js";
+import { prepareJobQueue, startWorker } from "./worker.js";
 
 const REQUEST_DRAIN_MS = 10_000;
 
@@ -74,15 +75,34 @@ async function main(): Promise<void> {
   stages.onStop("database", () => database.close());
 
   await migrateToLatest(database.sequelize, logger);
+  await prepareJobQueue(database.url);
   const seeds = await runSeeds(database.sequelize, { env: config.env, clock: systemClock });
 
-  const app = createApp({
+  const container = createServices({
     config,
     logger,
     clock: systemClock,
-    readiness: new Readiness(database.sequelize, listShippedMigrations()),
+    sequelize: database.sequelize,
+    databaseUrl: database.url,
   });
-  const server = createServer(app);
+  stages.onStop("services", () => container.close());
+
+  if (config.runWorker) {
+    const transport = createMailTransport(config);
+    const worker = await startWorker({
+      connectionString: database.url,
+      concurrency: config.workerConcurrency,
+      pollIntervalMs: config.workerPollIntervalMs,
+      delivery: deliveryContext(config, logger, database.sequelize, transport),
+      logger,
+    });
+    stages.onStop("worker", async () => {
+      await worker.stop();
+      transport.close();
+    });
+  }
+
+  const server = createServer(createApp(container.services));
   await listen(server, config);
   stages.onStop("http server", () => closeServer(server));
   printBanner(config, database, seeds);

@@ -20,9 +20,28 @@ export interface Config {
   /** Express `trust proxy` setting: false, a hop count, or a list of subnets. */
   trustProxy: boolean | number | string;
   clientDistDir: string;
+  /** 32-byte key for personal identifiers encrypted at rest (CIN). */
+  encryptionKey: Buffer;
+  /** Unset outside production: e-mails are captured in the database and shown at /dev/mail. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Run the background worker inside this process (it can also run alone: `npm run worker`). */
+  runWorker: boolean;
+  workerConcurrency: number;
+  workerPollIntervalMs: number;
+  rateLimits: RateLimits;
+}
+
+/** Per client IP, shared by every instance through PostgreSQL. */
+export interface RateLimits {
+  loginPerMinute: number;
+  registrationsPerHour: number;
+  passwordResetsPerHour: number;
 }
 
 const DEVELOPMENT_SESSION_SECRET = "development-only-session-secret-not-for-production";
+// Development and test only; production must set its own ENCRYPTION_KEY.
+const DEVELOPMENT_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=";
 
 const environmentSchema = Joi.object({
   NODE_ENV: Joi.string().valid("development", "production", "test").default("development"),
@@ -38,12 +57,29 @@ const environmentSchema = Joi.object({
     .pattern(/^\d+(b|kb|mb)$/)
     .default("100kb"),
   TRUST_PROXY: Joi.string().default("false"),
+  ENCRYPTION_KEY: Joi.string()
+    .base64()
+    .custom((value: string, helpers) =>
+      Buffer.from(value, "base64").length === 32
+        ? value
+        : helpers.message({ custom: "ENCRYPTION_KEY must decode to 32 bytes" }),
+    ),
+  SMTP_URL: Joi.string().uri({ scheme: ["smtp", "smtps"] }),
+  MAIL_FROM: Joi.string().default("Moussanada Numérique <no-reply@moussanada.ma>"),
+  RUN_WORKER: Joi.boolean().default(true),
+  WORKER_CONCURRENCY: Joi.number().integer().min(1).max(32).default(2),
+  WORKER_POLL_INTERVAL_MS: Joi.number().integer().min(50).max(60_000).default(1000),
+  RATE_LIMIT_LOGIN_PER_MINUTE: Joi.number().integer().min(1).default(20),
+  RATE_LIMIT_REGISTRATIONS_PER_HOUR: Joi.number().integer().min(1).default(20),
+  RATE_LIMIT_PASSWORD_RESETS_PER_HOUR: Joi.number().integer().min(1).default(10),
 })
   .when(Joi.object({ NODE_ENV: Joi.valid("production").required() }).unknown(), {
     then: Joi.object({
       DATABASE_URL: Joi.required(),
       SESSION_SECRET: Joi.required(),
       PUBLIC_URL: Joi.required(),
+      ENCRYPTION_KEY: Joi.required(),
+      SMTP_URL: Joi.required(),
     }),
   })
   .unknown(true);
@@ -90,5 +126,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     jsonBodyLimit: value.JSON_BODY_LIMIT as string,
     trustProxy: parseTrustProxy(value.TRUST_PROXY as string),
     clientDistDir: path.resolve(rootDir, "client", "dist"),
+    encryptionKey: Buffer.from((value.ENCRYPTION_KEY as string | undefined) ?? DEVELOPMENT_ENCRYPTION_KEY, "base64"),
+    smtpUrl: (value.SMTP_URL as string | undefined) ?? null,
+    mailFrom: value.MAIL_FROM as string,
+    runWorker: value.RUN_WORKER as boolean,
+    workerConcurrency: value.WORKER_CONCURRENCY as number,
+    workerPollIntervalMs: value.WORKER_POLL_INTERVAL_MS as number,
+    rateLimits: {
+      loginPerMinute: value.RATE_LIMIT_LOGIN_PER_MINUTE as number,
+      registrationsPerHour: value.RATE_LIMIT_REGISTRATIONS_PER_HOUR as number,
+      passwordResetsPerHour: value.RATE_LIMIT_PASSWORD_RESETS_PER_HOUR as number,
+    },
   };
 }

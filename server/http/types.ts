@@ -1,4 +1,5 @@
 import type { Locale } from "../i18n/index.js";
+import type { User as UserRecord } from "../models/index.js";
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -11,6 +12,9 @@ declare global {
       /** Per-request nonce allowed by the CSP for the client's <style> elements. */
       cspNonce: string;
     }
+    // Passport's req.user is our User record.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends UserRecord {}
   }
 }
 

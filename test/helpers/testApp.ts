@@ -5,7 +5,8 @@ import { loadConfig, type Config } from "../../server/config/index.js";
 import { listShippedMigrations } from "../../server/db/migrator.js";
 import type { Clock } from "../../server/domain/calendar.js";
 import { Readiness } from "../../server/services/readiness.js";
-import { resetDatabase, TEST_NOW, testLogger, testSequelize } from "./testDatabase.js";
+import { SecretBox } from "../../server/auth/secretBox.js";
+import { resetDatabase, TEST_NOW, testLogger, testSequelize, testSessionPool } from "./testDatabase.js";
 
 /** A clock the test moves by hand. */
 export class FixedClock implements Clock {
@@ -38,6 +39,9 @@ export function buildTestApp(options: { now?: string; config?: Partial<Config> }
     logger: testLogger,
     clock,
     readiness: new Readiness(sequelize, listShippedMigrations()),
+    sequelize,
+    sessionPool: testSessionPool(),
+    secretBox: new SecretBox(testConfig().encryptionKey),
   };
   return { app: createApp(services), sequelize, services, clock };
 }

@@ -10,6 +10,7 @@ import { MIGRATION_TABLE, migrateToLatest } from "../../server/db/migrator.js";
 import type { Clock } from "../../server/domain/calendar.js";
 import { createLogger } from "../../server/logger.js";
 import { initModels } from "../../server/models/index.js";
+import { prepareJobQueue } from "../../server/worker.js";
 
 /** Tests live on 15 June 2026 unless they move the clock, whatever the machine's date. */
 export const TEST_NOW = "2026-06-15T10:00:00Z";
@@ -72,13 +73,24 @@ export async function startTestDatabaseServer(): Promise<TestDatabaseServer> {
 }
 
 let shared: Sequelize | null = null;
+let sessionPool: pg.Pool | null = null;
+
+function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the tests through `npm test` (test/setup.ts)");
+  return url;
+}
+
+/** The pool behind the session store, shared by every app the tests build. */
+export function testSessionPool(): pg.Pool {
+  sessionPool ??= new pg.Pool({ connectionString: testDatabaseUrl(), max: 5 });
+  return sessionPool;
+}
 
 /** The suite's one Sequelize instance (models are bound to a single instance). */
 export function testSequelize(): Sequelize {
   if (shared) return shared;
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error("TEST_DATABASE_URL is not set: run the tests through `npm test` (test/setup.ts)");
-  shared = createSequelize({ url, poolMax: 20, applicationName: "moussanada-test" });
+  shared = createSequelize({ url: testDatabaseUrl(), poolMax: 20, applicationName: "moussanada-test" });
   initModels(shared);
   return shared;
 }
@@ -86,11 +98,14 @@ export function testSequelize(): Sequelize {
 export async function closeTestSequelize(): Promise<void> {
   await shared?.close();
   shared = null;
+  await sessionPool?.end();
+  sessionPool = null;
 }
 
 export async function prepareSchema(): Promise<void> {
   const sequelize = testSequelize();
   await migrateToLatest(sequelize);
+  await prepareJobQueue(testDatabaseUrl());
   await runSeeds(sequelize, { env: "test", clock: seedClock });
 }
 
@@ -108,5 +123,6 @@ export async function resetDatabase(): Promise<void> {
     const list = tables.map((table) => `"${table.tablename}"`).join(", ");
     await sequelize.query(`TRUNCATE ${list} RESTART IDENTITY CASCADE`);
   }
+  await sequelize.query("DELETE FROM graphile_worker._private_jobs");
   await runSeeds(sequelize, { env: "test", clock: seedClock });
 }

@@ -11,7 +11,7 @@ import { findFreePort, startEmbeddedPostgres, type EmbeddedDatabase } from "../.
 import { listShippedMigrations, migrateToLatest } from "../../server/db/migrator.js";
 import { Readiness } from "../../server/services/readiness.js";
 import { expectProblem } from "../helpers/problem.js";
-import { FixedClock, testConfig, useTestApp } from "../helpers/testApp.js";
+import { buildTestApp, FixedClock, testConfig, useTestApp } from "../helpers/testApp.js";
 import { TEST_NOW, testLogger } from "../helpers/testDatabase.js";
 
 describe("health checks", () => {
@@ -98,8 +98,8 @@ describe("health checks", () => {
       sequelize = createSequelize({ url: database.url, poolMax: 2, applicationName: "moussanada-test-readiness" });
       await migrateToLatest(sequelize);
       app = createApp({
+        ...buildTestApp().services,
         config: testConfig(),
-        logger: testLogger,
         clock: new FixedClock(new Date(TEST_NOW)),
         readiness: new Readiness(sequelize, listShippedMigrations()),
       });

@@ -186,7 +186,10 @@ describe("HTTP behaviour", () => {
       ["get", "/api/anything/else"],
     ] as const) {
       it(`${method.toUpperCase()} ${path} is a 404 problem too`, async () => {
-        const response = await request(context().app)[method](path);
+        // Unsafe methods pass the CSRF check first, as a browser session would.
+        const agent = request.agent(context().app);
+        const { body } = await agent.get("/api/v1/auth/csrf").expect(200);
+        const response = await agent[method](path).set("X-CSRF-Token", (body as { csrfToken: string }).csrfToken);
         expect(expectProblem(response, 404, "route-not-found").detail).to.equal(
           `Aucune page ni aucun service ne correspond à l'adresse ${path}.`,
         );
@@ -239,13 +242,13 @@ describe("HTTP behaviour", () => {
       expect(problem.detail).to.equal("Les données envoyées dépassent la taille autorisée (1 ko).");
     });
 
-    it("lets a body under the limit through to routing (here: an unknown route)", async () => {
+    it("lets a body under the limit through to the next check (here: CSRF, as no token is sent)", async () => {
       const { app } = buildTestApp({ config: { jsonBodyLimit: "1kb" } });
       const response = await request(app)
         .post("/api/v1/regions")
         .set("Content-Type", "application/json")
         .send({ description: "x".repeat(100) });
-      expectProblem(response, 404, "route-not-found");
+      expectProblem(response, 403, "csrf-invalid");
     });
 
     it("applies the default limit of 100 kb", async () => {

@@ -9,6 +9,8 @@ const PRODUCTION: NodeJS.ProcessEnv = {
   DATABASE_URL: "postgres://app:secret@db.internal:5432/moussanada",
   SESSION_SECRET: VALID_SECRET,
   PUBLIC_URL: "https://moussanada.example.ma",
+  ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
+  SMTP_URL: "smtp://mail.internal:587",
 };
 
 function configError(environment: NodeJS.ProcessEnv): ConfigError {
@@ -39,6 +41,13 @@ describe("config", () => {
         jsonBodyLimit: "100kb",
         trustProxy: false,
         clientDistDir: path.resolve(process.cwd(), "client", "dist"),
+        encryptionKey: Buffer.from("ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=", "base64"),
+        smtpUrl: null,
+        mailFrom: "Moussanada Numérique <no-reply@moussanada.ma>",
+        runWorker: true,
+        workerConcurrency: 2,
+        workerPollIntervalMs: 1000,
+        rateLimits: { loginPerMinute: 20, registrationsPerHour: 20, passwordResetsPerHour: 10 },
       };
       expect(config).to.deep.equal(expected);
     });
@@ -86,7 +95,7 @@ describe("config", () => {
   });
 
   describe("production", () => {
-    it("starts with its three required variables", () => {
+    it("starts with its five required variables", () => {
       const config = loadConfig(PRODUCTION);
       expect(config.env).to.equal("production");
       expect(config.isProduction).to.equal(true);
@@ -97,11 +106,13 @@ describe("config", () => {
       expect(config.publicUrl).to.equal("https://moussanada.example.ma");
     });
 
-    it("refuses to start without DATABASE_URL, SESSION_SECRET and PUBLIC_URL, listing each", () => {
+    const REQUIRED_IN_PRODUCTION = ["DATABASE_URL", "SESSION_SECRET", "PUBLIC_URL", "ENCRYPTION_KEY", "SMTP_URL"];
+
+    it("refuses to start without any of its required variables, listing each", () => {
       const error = configError({ NODE_ENV: "production" });
       expect(error.name).to.equal("ConfigError");
-      expect(error.problems).to.have.length(3);
-      for (const variable of ["DATABASE_URL", "SESSION_SECRET", "PUBLIC_URL"]) {
+      expect(error.problems).to.have.length(REQUIRED_IN_PRODUCTION.length);
+      for (const variable of REQUIRED_IN_PRODUCTION) {
         expect(
           error.problems.some((problem) => problem.includes(`"${variable}" is required`)),
           variable,
@@ -110,7 +121,7 @@ describe("config", () => {
       }
     });
 
-    for (const missing of ["DATABASE_URL", "SESSION_SECRET", "PUBLIC_URL"]) {
+    for (const missing of REQUIRED_IN_PRODUCTION) {
       it(`refuses to start without ${missing} alone`, () => {
         const environment = { ...PRODUCTION };
         delete environment[missing];
@@ -165,8 +176,8 @@ describe("config", () => {
 
     it("reports every problem at once", () => {
       const error = configError({ NODE_ENV: "production", PORT: "abc", SESSION_SECRET: "short" });
-      expect(error.problems).to.have.length(4);
-      for (const variable of ["PORT", "SESSION_SECRET", "DATABASE_URL", "PUBLIC_URL"]) {
+      expect(error.problems).to.have.length(6);
+      for (const variable of ["PORT", "SESSION_SECRET", "DATABASE_URL", "PUBLIC_URL", "ENCRYPTION_KEY", "SMTP_URL"]) {
         expect(error.message, variable).to.contain(`"${variable}"`);
       }
     });

@@ -186,9 +186,15 @@ describe("i18n", () => {
         "too-many-requests": true,
         "service-unavailable": true,
         "internal-error": true,
+        "csrf-invalid": true,
+        "invalid-credentials": true,
+        "email-not-verified": true,
+        "account-disabled": true,
+        "account-locked": true,
+        "token-invalid": true,
       };
       const codes = Object.keys(allCodes);
-      expect(codes).to.have.length(11);
+      expect(codes).to.have.length(17);
       for (const code of codes) {
         for (const part of ["title", "detail"]) {
           expect(french, `fr ${code}.${part}`).to.have.property(`problem.${code}.${part}`);

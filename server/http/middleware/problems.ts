@@ -65,6 +65,7 @@ export function sendProblem(req: Request, res: Response, error: AppError, debug?
       : {}),
     ...(debug ? { debug } : {}),
   };
+  if (error.retryAfterSeconds !== undefined) res.set("Retry-After", String(error.retryAfterSeconds));
   res.status(error.status).type("application/problem+json").send(JSON.stringify(body));
 }
 

@@ -1,0 +1,63 @@
+import type { Sequelize } from "sequelize";
+import { hashPassword } from "../server/auth/passwords.js";
+import { User, type Role } from "../server/models/index.js";
+
+export const DEMO_PASSWORD = "Demo-2026!";
+
+interface DemoAccount {
+  email: string;
+  role: Role;
+  fullName: string;
+  phone: string;
+  prescriber?: { kind: "accountant"; registrationNumber: string; organisation: string };
+}
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { email: "admin@demo.ma", role: "admin", fullName: "Nadia Bennani", phone: "+212537000001" },
+  { email: "officer1@demo.ma", role: "officer", fullName: "Youssef El Amrani", phone: "+212537000002" },
+  { email: "officer2@demo.ma", role: "officer", fullName: "Salma Idrissi", phone: "+212537000003" },
+  { email: "trainer@demo.ma", role: "trainer", fullName: "Karim Tazi", phone: "+212537000004" },
+  { email: "applicant@demo.ma", role: "applicant", fullName: "Fatima Zahra Alaoui", phone: "+212661000005" },
+  {
+    email: "prescriber@demo.ma",
+    role: "prescriber",
+    fullName: "Omar Berrada",
+    phone: "+212661000006",
+    prescriber: { kind: "accountant", registrationNumber: "OEC-CASA-1287", organisation: "Cabinet Berrada Expertise" },
+  },
+];
+
+/**
+ * Development only: one verified account per role, all with the documented demo password.
+ * Accounts that already exist are left as they are.
+ */
+export async function seedDemoAccounts(
+  sequelize: Sequelize,
+  now: Date,
+): Promise<Array<{ role: Role; email: string; password: string }>> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await sequelize.transaction(async (transaction) => {
+    for (const account of DEMO_ACCOUNTS) {
+      await User.findOrCreate({
+        where: { email: account.email },
+        defaults: {
+          role: account.role,
+          fullName: account.fullName,
+          email: account.email,
+          phone: account.phone,
+          locale: "fr",
+          passwordHash,
+          emailVerifiedAt: now,
+          disabledAt: null,
+          prescriberKind: account.prescriber?.kind ?? null,
+          prescriberRegistrationNumber: account.prescriber?.registrationNumber ?? null,
+          prescriberOrganisation: account.prescriber?.organisation ?? null,
+          nationalIdEncrypted: null,
+          lastLoginAt: null,
+        },
+        transaction,
+      });
+    }
+  });
+  return DEMO_ACCOUNTS.map((account) => ({ role: account.role, email: account.email, password: DEMO_PASSWORD }));
+}

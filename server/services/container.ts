@@ -1,0 +1,53 @@
+import pg from "pg";
+import type { Sequelize } from "sequelize";
+import type { AppServices } from "../app.js";
+import { SecretBox } from "../auth/secretBox.js";
+import type { Config } from "../config/index.js";
+import { listShippedMigrations } from "../db/migrator.js";
+import type { Clock } from "../domain/calendar.js";
+import type { Logger } from "../logger.js";
+import type { DeliveryContext } from "../mail/deliverOutboxMessage.js";
+import { captureTransport, smtpTransport, type MailTransport } from "../mail/transport.js";
+import { Readiness } from "./readiness.js";
+
+export interface ServiceContainer {
+  services: AppServices;
+  close(): Promise<void>;
+}
+
+/** Wires the long-lived services the HTTP layer needs, explicitly, in one place. */
+export function createServices(options: {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  sequelize: Sequelize;
+  databaseUrl: string;
+}): ServiceContainer {
+  const sessionPool = new pg.Pool({ connectionString: options.databaseUrl, max: 5, connectionTimeoutMillis: 5_000 });
+  // An idle client dropped by a restarting PostgreSQL must not crash the process; the pool
+  // replaces it on the next request.
+  sessionPool.on("error", (error) => options.logger.warn({ err: error }, "session pool: idle connection lost"));
+  const services: AppServices = {
+    config: options.config,
+    logger: options.logger,
+    clock: options.clock,
+    readiness: new Readiness(options.sequelize, listShippedMigrations()),
+    sequelize: options.sequelize,
+    sessionPool,
+    secretBox: new SecretBox(options.config.encryptionKey),
+  };
+  return { services, close: () => sessionPool.end() };
+}
+
+export function createMailTransport(config: Config): MailTransport {
+  return config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : captureTransport();
+}
+
+export function deliveryContext(
+  config: Config,
+  logger: Logger,
+  sequelize: Sequelize,
+  transport: MailTransport,
+): DeliveryContext {
+  return { sequelize, transport, publicUrl: config.publicUrl, mailDomain: new URL(config.publicUrl).hostname, logger };
+}
