@@ -7,7 +7,7 @@ import { migrateToLatest } from "./db/migrator.js";
 import { systemClock } from "./domain/calendar.js";
 import { Lifecycle } from "./lifecycle.js";
 import { createLogger } from "./logger.js";
-import { createMailTransport, createServices, deliveryContext } from "./services/container.js";
+import { createMailTransport, createServices, workerContext } from "./services/container.js";
 import { prepareJobQueue, startWorker } from "./worker.js";
 
 const REQUEST_DRAIN_MS = 10_000;
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
       connectionString: database.url,
       concurrency: config.workerConcurrency,
       pollIntervalMs: config.workerPollIntervalMs,
-      delivery: deliveryContext(config, logger, database.sequelize, transport),
+      ...workerContext({ config, logger, clock: systemClock, sequelize: database.sequelize, transport }),
       logger,
     });
     stages.onStop("worker", async () => {

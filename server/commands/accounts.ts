@@ -161,28 +161,44 @@ export async function verifyEmail(deps: AccountDeps, token: string, actor: Actor
   });
 }
 
-/** Sends a fresh verification link if the address has an unverified account; silent otherwise. */
-export async function resendVerification(deps: AccountDeps, emailInput: string): Promise<void> {
-  const email = emailInput.trim().toLowerCase();
-  await deps.sequelize.transaction(async (transaction) => {
-    const user = await User.findOne({ where: { email }, transaction });
-    if (!user || user.emailVerifiedAt !== null || user.disabledAt !== null) return;
-    const token = await issueToken(transaction, user.id, "verify-email", deps.clock.now());
-    await queueEmail(transaction, {
-      to: user.email,
-      template: "verify-email",
-      locale: user.locale,
-      data: { fullName: user.fullName, verifyUrl: link(deps, `/verifier-email?token=${token}`) },
-    });
+export const ACCOUNT_LINK_REQUEST_TASK = "account_link_request";
+
+export interface AccountLinkRequest {
+  kind: "verify-email" | "password-reset";
+  email: string;
+  actor: Actor;
+}
+
+/**
+ * Accepts a request for a verification or reset link with one and the same insert whether the
+ * address has an account or not, so neither the answer nor its timing tells: the lookup, the
+ * token and the e-mail happen in the worker (sendAccountLink).
+ */
+export async function requestAccountLink(deps: AccountDeps, request: AccountLinkRequest): Promise<void> {
+  await deps.sequelize.query("SELECT graphile_worker.add_job(:task, CAST(:payload AS json))", {
+    replacements: {
+      task: ACCOUNT_LINK_REQUEST_TASK,
+      payload: JSON.stringify({ ...request, email: request.email.trim().toLowerCase() }),
+    },
   });
 }
 
-/** Same answer and comparable work whether the address has an account or not. */
-export async function requestPasswordReset(deps: AccountDeps, emailInput: string, actor: Actor): Promise<void> {
-  const email = emailInput.trim().toLowerCase();
+/** The worker's half of requestAccountLink: silent when there is no account to send to. */
+export async function sendAccountLink(deps: AccountDeps, request: AccountLinkRequest): Promise<void> {
   await deps.sequelize.transaction(async (transaction) => {
-    const user = await User.findOne({ where: { email }, transaction });
+    const user = await User.findOne({ where: { email: request.email }, transaction });
     if (!user || user.disabledAt !== null) return;
+    if (request.kind === "verify-email") {
+      if (user.emailVerifiedAt !== null) return;
+      const token = await issueToken(transaction, user.id, "verify-email", deps.clock.now());
+      await queueEmail(transaction, {
+        to: user.email,
+        template: "verify-email",
+        locale: user.locale,
+        data: { fullName: user.fullName, verifyUrl: link(deps, `/verifier-email?token=${token}`) },
+      });
+      return;
+    }
     const token = await issueToken(transaction, user.id, "password-reset", deps.clock.now());
     await queueEmail(transaction, {
       to: user.email,
@@ -192,12 +208,8 @@ export async function requestPasswordReset(deps: AccountDeps, emailInput: string
     });
     await recordAudit(
       transaction,
-      { ...actor, userId: user.id, role: user.role },
-      {
-        action: "user.password-reset-requested",
-        entityType: "user",
-        entityId: user.id,
-      },
+      { ...request.actor, userId: user.id, role: user.role },
+      { action: "user.password-reset-requested", entityType: "user", entityId: user.id },
     );
   });
 }

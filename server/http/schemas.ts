@@ -10,26 +10,29 @@ export const fullNameField = () => Joi.string().trim().min(2).max(120);
 
 export const localeField = () => Joi.string().valid("fr", "ar");
 
-/** Any Moroccan or international number, stored as E.164; empty means none. */
-export const phoneField = () =>
-  Joi.string()
-    .trim()
-    .max(30)
-    .allow("", null)
-    .custom((value: string | null, helpers) => {
-      if (value === null || value === "") return null;
-      return normalisePhone(value) ?? helpers.error("phone.invalid");
-    })
-    .messages({ "phone.invalid": "key:field.phone.invalid" });
+/**
+ * An optional text field where blank means "none" (null), as a cleared form field sends it. Built
+ * on Joi.any(): with Joi.string().allow(""), the blank value would skip the custom rule.
+ */
+function optionalText(errorCode: string, maxLength: number, normalise: (text: string) => string | null) {
+  return Joi.any().custom((value: unknown, helpers) => {
+    if (value === null) return null;
+    if (typeof value !== "string" || value.length > maxLength) return helpers.error(errorCode);
+    const trimmed = value.trim();
+    if (trimmed === "") return null;
+    return normalise(trimmed) ?? helpers.error(errorCode);
+  });
+}
 
-/** CIN: one or two letters then up to seven digits (e.g. "AB123456"). */
+/** Any Moroccan or international number, stored as E.164; blank means none. */
+export const phoneField = () =>
+  optionalText("phone.invalid", 30, normalisePhone).messages({ "phone.invalid": "key:field.phone.invalid" });
+
+/** CIN: one or two letters then up to seven digits (e.g. "AB123456"); blank means none. */
 export const nationalIdField = () =>
-  Joi.string()
-    .trim()
-    .uppercase()
-    .pattern(/^[A-Z]{1,2}\d{1,7}$/)
-    .allow(null)
-    .empty("")
-    .messages({ "string.pattern.base": "key:field.national-id.invalid" });
+  optionalText("nationalId.invalid", 20, (text) => {
+    const upper = text.toUpperCase();
+    return /^[A-Z]{1,2}\d{1,7}$/.test(upper) ? upper : null;
+  }).messages({ "nationalId.invalid": "key:field.national-id.invalid" });
 
 export const uuidParam = () => Joi.string().guid({ version: ["uuidv4", "uuidv5", "uuidv7"] });

@@ -8,6 +8,7 @@ import type { Clock } from "../domain/calendar.js";
 import type { Logger } from "../logger.js";
 import type { DeliveryContext } from "../mail/deliverOutboxMessage.js";
 import { captureTransport, smtpTransport, type MailTransport } from "../mail/transport.js";
+import type { WorkerContext } from "../worker.js";
 import { Readiness } from "./readiness.js";
 
 export interface ServiceContainer {
@@ -50,4 +51,19 @@ export function deliveryContext(
   transport: MailTransport,
 ): DeliveryContext {
   return { sequelize, transport, publicUrl: config.publicUrl, mailDomain: new URL(config.publicUrl).hostname, logger };
+}
+
+/** What the worker's tasks need: the mail transport and the account commands' dependencies. */
+export function workerContext(options: {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  sequelize: Sequelize;
+  transport: MailTransport;
+}): WorkerContext {
+  const { config, logger, clock, sequelize, transport } = options;
+  return {
+    delivery: deliveryContext(config, logger, sequelize, transport),
+    accounts: { sequelize, clock, publicUrl: config.publicUrl, secretBox: new SecretBox(config.encryptionKey) },
+  };
 }

@@ -44,12 +44,13 @@ export function absoluteSessionTimeout(now: () => Date): RequestHandler {
       next();
       return;
     }
-    req.session.destroy((error) => {
+    // regenerate, not destroy: the old session leaves the store, and the request goes on with a
+    // fresh anonymous one (CSRF needs a session to keep its token in); protected routes answer 401.
+    req.session.regenerate((error) => {
       if (error) {
         next(error);
         return;
       }
-      // The request goes on as anonymous; a protected route will answer 401.
       Reflect.deleteProperty(req, "user");
       next();
     });

@@ -4,8 +4,7 @@ import type { SecretBox } from "../../auth/secretBox.js";
 import { actorFrom } from "../../commands/actor.js";
 import {
   registerAccount,
-  requestPasswordReset,
-  resendVerification,
+  requestAccountLink,
   setPasswordWithToken,
   verifyEmail,
   type AccountDeps,
@@ -153,7 +152,7 @@ export function registerAuthRoutes(api: ApiRouter, deps: AuthRouteDeps): void {
     responses: { 202: { description: "Demande prise en compte", schema: Joi.object({ status: Joi.string() }) } },
     handler: async ({ body }, req, res) => {
       await consumeOrRefuse(deps.limiters.passwordResetByIp, clientKey(req));
-      await resendVerification(deps.accounts, body.email);
+      await requestAccountLink(deps.accounts, { kind: "verify-email", email: body.email, actor: actorFrom(req, null) });
       res.status(202).json({ status: "sent-if-pending" });
     },
   });
@@ -256,7 +255,11 @@ export function registerAuthRoutes(api: ApiRouter, deps: AuthRouteDeps): void {
     responses: { 202: { description: "Demande prise en compte", schema: Joi.object({ status: Joi.string() }) } },
     handler: async ({ body }, req, res) => {
       await consumeOrRefuse(deps.limiters.passwordResetByIp, clientKey(req));
-      await requestPasswordReset(deps.accounts, body.email, actorFrom(req, null));
+      await requestAccountLink(deps.accounts, {
+        kind: "password-reset",
+        email: body.email,
+        actor: actorFrom(req, null),
+      });
       res.status(202).json({ status: "sent-if-exists" });
     },
   });

@@ -1,0 +1,41 @@
+import { loadConfig } from "./config/index.js";
+import { openDatabase } from "./db/connection.js";
+import { Lifecycle } from "./lifecycle.js";
+import { createLogger } from "./logger.js";
+import { createMailTransport, workerContext } from "./services/container.js";
+import { systemClock } from "./domain/calendar.js";
+import { prepareJobQueue, startWorker } from "./worker.js";
+
+/**
+ * The background worker on its own, for deployments that keep web instances (RUN_WORKER=false)
+ * apart from worker instances. Any number may run: jobs are taken from PostgreSQL with row locks.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  const lifecycle = new Lifecycle(logger);
+  lifecycle.installSignalHandlers();
+  const database = await openDatabase(config, logger, "moussanada-worker");
+  lifecycle.onStop("database", () => database.close());
+  await prepareJobQueue(database.url);
+  const transport = createMailTransport(config);
+  const worker = await startWorker({
+    connectionString: database.url,
+    concurrency: config.workerConcurrency,
+    pollIntervalMs: config.workerPollIntervalMs,
+    ...workerContext({ config, logger, clock: systemClock, sequelize: database.sequelize, transport }),
+    logger,
+  });
+  lifecycle.onStop("worker", async () => {
+    await worker.stop();
+    transport.close();
+  });
+  logger.info({ concurrency: config.workerConcurrency }, "worker started");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Worker could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
