@@ -1,6 +1,7 @@
 import type { Sequelize } from "sequelize";
 import { hashPassword } from "../server/auth/passwords.js";
-import { User, type Role } from "../server/models/index.js";
+import { iceWithKey } from "../server/domain/ice.js";
+import { Company, Mandate, User, type Role } from "../server/models/index.js";
 
 export const DEMO_PASSWORD = "Demo-2026!";
 
@@ -59,5 +60,54 @@ export async function seedDemoAccounts(
       });
     }
   });
+  await seedDemoCompany(sequelize);
   return DEMO_ACCOUNTS.map((account) => ({ role: account.role, email: account.email, password: DEMO_PASSWORD }));
+}
+
+export const DEMO_COMPANY_ICE = iceWithKey("0015283940000");
+
+/** The demo applicant's company, with a mandate for the demo prescriber. */
+async function seedDemoCompany(sequelize: Sequelize): Promise<void> {
+  await sequelize.transaction(async (transaction) => {
+    const owner = await User.findOne({ where: { email: "applicant@demo.ma" }, transaction });
+    const prescriber = await User.findOne({ where: { email: "prescriber@demo.ma" }, transaction });
+    if (!owner || !prescriber) return;
+    const [company, created] = await Company.findOrCreate({
+      where: { ice: DEMO_COMPANY_ICE },
+      defaults: {
+        ice: DEMO_COMPANY_ICE,
+        name: "Atelier Nour Textile SARL",
+        legalForm: "SARL",
+        rcNumber: "348211",
+        rcCourt: "Tribunal de commerce de Casablanca",
+        ifNumber: "40212876",
+        cnssNumber: "8812345",
+        sectorCode: "textile-habillement",
+        regionCode: "casablanca-settat",
+        city: "Casablanca",
+        address: "Zone industrielle Sidi Bernoussi, lot 42",
+        foundedOn: "2016-04-12",
+        employees: 38,
+        annualTurnover: "6800000.00",
+        ownerId: owner.id,
+        managerName: owner.fullName,
+        managerEmail: owner.email,
+        createdBy: owner.id,
+      },
+      transaction,
+    });
+    if (!created) return;
+    await Mandate.create(
+      {
+        companyId: company.id,
+        prescriberId: prescriber.id,
+        grantedBy: owner.id,
+        source: "owner-grant",
+        expiresOn: null,
+        revokedAt: null,
+        revokedBy: null,
+      },
+      { transaction },
+    );
+  });
 }

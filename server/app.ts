@@ -15,7 +15,9 @@ import { errorHandler, notFoundHandler } from "./http/middleware/problems.js";
 import { cspNonce, requestLocale, requestLogging } from "./http/middleware/requestContext.js";
 import { buildOpenApiDocument, openApiRoutes } from "./http/openapi.js";
 import { registerAccountRoutes } from "./http/routes/account.js";
+import { registerAuditRoutes } from "./http/routes/audit.js";
 import { registerAuthRoutes } from "./http/routes/auth.js";
+import { registerCompanyRoutes } from "./http/routes/companies.js";
 import { devMailPages, registerDevMailApi } from "./http/routes/devMail.js";
 import { healthRoutes } from "./http/routes/health.js";
 import { registerReferenceRoutes } from "./http/routes/reference.js";
@@ -100,6 +102,8 @@ function setUpApi(app: Express, services: AppServices): void {
   registerAuthRoutes(api, { accounts, passport, csrf, limiters, secretBox, isProduction: config.isProduction });
   registerAccountRoutes(api, { accounts, secretBox });
   registerUserRoutes(api, { accounts, secretBox });
+  registerCompanyRoutes(api, { sequelize, clock, publicUrl: config.publicUrl });
+  registerAuditRoutes(api);
   if (!config.isProduction) registerDevMailApi(api);
   api.router.use(notFoundHandler());
 

@@ -1,0 +1,59 @@
+import type { Company, Mandate, User } from "../models/index.js";
+import { PolicyRegistry, type PolicyContext } from "./registry.js";
+
+export type { PolicyContext };
+
+/** A company with its mandates loaded: what every company decision looks at. */
+export interface CompanyRecord {
+  company: Company;
+  mandates: Mandate[];
+}
+
+export const COMPANY_ACTIONS = [
+  "read",
+  "update",
+  "listMandates",
+  "grantMandate",
+  "revokeMandate",
+  "createApplication",
+] as const;
+export type CompanyAction = (typeof COMPANY_ACTIONS)[number];
+
+export const MANDATE_ACTIONS = ["read", "revoke"] as const;
+export type MandateAction = (typeof MANDATE_ACTIONS)[number];
+
+interface Subjects {
+  [subject: string]: { record: unknown; action: string };
+  Company: { record: CompanyRecord; action: CompanyAction };
+  Mandate: { record: { mandate: Mandate; company: Company }; action: MandateAction };
+}
+
+export const policies = new PolicyRegistry<Subjects>();
+
+const ownsCompany = (actor: User, company: Company) => actor.role === "applicant" && company.ownerId === actor.id;
+
+/** The actor's live mandate on this company, if it is a prescriber holding one today. */
+export function liveMandateOf(actor: User, record: CompanyRecord, today: string): Mandate | null {
+  if (actor.role !== "prescriber") return null;
+  return record.mandates.find((mandate) => mandate.prescriberId === actor.id && mandate.isLiveOn(today)) ?? null;
+}
+
+// The owner runs its company.
+policies.allow("Company", COMPANY_ACTIONS, (actor, { company }) => ownsCompany(actor, company));
+
+// A prescriber acts for the company while its mandate lives; it never hands out mandates itself.
+policies.allow(
+  "Company",
+  ["read", "update", "listMandates", "createApplication"],
+  (actor, record, { today }) => liveMandateOf(actor, record, today) !== null,
+);
+
+// Programme officers and administrators see every company; they change none.
+policies.allow("Company", ["read", "listMandates"], (actor) => actor.role === "officer" || actor.role === "admin");
+
+policies.allow("Mandate", ["read", "revoke"], (actor, { company }) => ownsCompany(actor, company));
+policies.allow(
+  "Mandate",
+  ["read"],
+  (actor, { mandate }) => actor.role === "prescriber" && mandate.prescriberId === actor.id,
+);
