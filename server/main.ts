@@ -3,12 +3,11 @@ import { runSeeds, type SeedSummary } from "../seeds/index.js";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/index.js";
 import { openDatabase, type DatabaseHandle } from "./db/connection.js";
-import { migrateToLatest } from "./db/migrator.js";
 import { systemClock } from "./domain/calendar.js";
 import { Lifecycle } from "./lifecycle.js";
 import { createLogger } from "./logger.js";
 import { createMailTransport, createServices, workerContext } from "./services/container.js";
-import { prepareJobQueue, startWorker } from "./worker.js";
+import { startWorker } from "./worker.js";
 
 const REQUEST_DRAIN_MS = 10_000;
 
@@ -71,11 +70,9 @@ async function main(): Promise<void> {
   lifecycle = stages;
   stages.installSignalHandlers();
 
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, { migrate: true });
   stages.onStop("database", () => database.close());
 
-  await migrateToLatest(database.sequelize, logger);
-  await prepareJobQueue(database.url);
   const seeds = await runSeeds(database.sequelize, { env: config.env, clock: systemClock });
 
   const container = createServices({

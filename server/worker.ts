@@ -1,4 +1,4 @@
-import { run, runMigrations, type Runner, type Task } from "graphile-worker";
+import { run, type Runner, type Task } from "graphile-worker";
 import {
   ACCOUNT_LINK_REQUEST_TASK,
   sendAccountLink,
@@ -31,11 +31,6 @@ function isMessagePayload(payload: unknown): payload is { messageId: string } {
     payload !== null &&
     typeof (payload as { messageId?: unknown }).messageId === "string"
   );
-}
-
-/** graphile-worker's schema must exist before the first job is queued in a business transaction. */
-export async function prepareJobQueue(connectionString: string): Promise<void> {
-  await runMigrations({ connectionString });
 }
 
 function isAccountLinkRequest(payload: unknown): payload is AccountLinkRequest {

@@ -4,7 +4,7 @@ import { Lifecycle } from "./lifecycle.js";
 import { createLogger } from "./logger.js";
 import { createMailTransport, workerContext } from "./services/container.js";
 import { systemClock } from "./domain/calendar.js";
-import { prepareJobQueue, startWorker } from "./worker.js";
+import { startWorker } from "./worker.js";
 
 /**
  * The background worker on its own, for deployments that keep web instances (RUN_WORKER=false)
@@ -15,9 +15,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config);
   const lifecycle = new Lifecycle(logger);
   lifecycle.installSignalHandlers();
-  const database = await openDatabase(config, logger, "moussanada-worker");
+  const database = await openDatabase(config, logger, { applicationName: "moussanada-worker", migrate: true });
   lifecycle.onStop("database", () => database.close());
-  await prepareJobQueue(database.url);
   const transport = createMailTransport(config);
   const worker = await startWorker({
     connectionString: database.url,

@@ -1,7 +1,8 @@
 import { DirectionProvider, MantineProvider } from "@mantine/core";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "react-router/dom";
 import { ApiError } from "./api/client";
+import { isSessionExpired, sessionKeys } from "./api/session";
 import { directionOf } from "./i18n/languages";
 import { initialLanguage } from "./i18n";
 import { readStyleNonce } from "./nonce";
@@ -18,7 +19,17 @@ function shouldRetry(failureCount: number, error: Error): boolean {
   return failureCount < MAX_RETRIES;
 }
 
-const queryClient = new QueryClient({
+// A session that expired in the middle of a visit: forget the person, so that the protected page
+// sends them to the sign-in page (and back afterwards) instead of failing request after request.
+function forgetExpiredSession(error: Error): void {
+  if (isSessionExpired(error)) {
+    queryClient.setQueryData(sessionKeys.me, null);
+  }
+}
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: forgetExpiredSession }),
+  mutationCache: new MutationCache({ onError: forgetExpiredSession }),
   defaultOptions: { queries: { retry: shouldRetry, refetchOnWindowFocus: false } },
 });
 

@@ -61,3 +61,47 @@ export function formatDay(isoDay: string, language: Language): string {
   );
   return format.format(noonUtc);
 }
+
+const instantDayFormats = new Map<Language, Intl.DateTimeFormat>();
+const instantFormats = new Map<Language, Intl.DateTimeFormat>();
+
+/** "2026-06-15T10:00:00Z" → "15 juin 2026", the calendar day in Morocco. */
+export function formatInstantDay(iso: string, language: Language): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) {
+    return iso;
+  }
+  const format = cached(
+    instantDayFormats,
+    language,
+    () => new Intl.DateTimeFormat(localeOf(language), { dateStyle: "long", timeZone: TIME_ZONE }),
+  );
+  return format.format(date);
+}
+
+/** "2026-06-15T10:00:00Z" → "15 juin 2026 à 11:00", Moroccan time. */
+export function formatInstant(iso: string, language: Language): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) {
+    return iso;
+  }
+  const format = cached(
+    instantFormats,
+    language,
+    () => new Intl.DateTimeFormat(localeOf(language), { dateStyle: "long", timeStyle: "short", timeZone: TIME_ZONE }),
+  );
+  return format.format(date);
+}
+
+/** "+212612345678" → "06 12 34 56 78", as Moroccans write it; other numbers as stored. */
+export function formatPhone(e164: string | null): string {
+  if (!e164) {
+    return "";
+  }
+  const moroccan = /^\+212(\d{9})$/.exec(e164);
+  if (!moroccan?.[1]) {
+    return e164;
+  }
+  const national = `0${moroccan[1]}`;
+  return national.replace(/(\d{2})(?=\d)/g, "$1 ");
+}

@@ -1,10 +1,18 @@
 import { createBrowserRouter } from "react-router";
 import { Layout } from "./components/Layout";
+import { AccountPage } from "./pages/account/AccountPage";
+import { AdminUsersPage } from "./pages/admin/AdminUsersPage";
+import { ForgotPasswordPage } from "./pages/auth/ForgotPasswordPage";
+import { LoginPage } from "./pages/auth/LoginPage";
+import { RegisterPage } from "./pages/auth/RegisterPage";
+import { ResetPasswordPage } from "./pages/auth/ResetPasswordPage";
+import { VerifyEmailPage } from "./pages/auth/VerifyEmailPage";
 import { CatalogPage } from "./pages/CatalogPage";
 import { CrashPage } from "./pages/CrashPage";
 import { HomePage } from "./pages/HomePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 
+// French paths: they appear in the links of the e-mails the server sends (server/commands/accounts.ts).
 export const router = createBrowserRouter([
   {
     element: <Layout />,
@@ -13,6 +21,13 @@ export const router = createBrowserRouter([
       { index: true, element: <HomePage /> },
       { path: "solutions", element: <CatalogPage /> },
       { path: "solutions/:sectorCode", element: <CatalogPage /> },
+      { path: "connexion", element: <LoginPage /> },
+      { path: "inscription", element: <RegisterPage /> },
+      { path: "verifier-email", element: <VerifyEmailPage /> },
+      { path: "mot-de-passe-oublie", element: <ForgotPasswordPage /> },
+      { path: "reinitialiser-mot-de-passe", element: <ResetPasswordPage /> },
+      { path: "mon-compte", element: <AccountPage /> },
+      { path: "admin/utilisateurs", element: <AdminUsersPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -1,10 +1,9 @@
 import { runSeeds } from "../../seeds/index.js";
 import { loadConfig } from "../config/index.js";
-import { openDatabase } from "../db/connection.js";
-import { createMigrator, migrateToLatest } from "../db/migrator.js";
+import { migrateDatabase, openDatabase } from "../db/connection.js";
+import { createMigrator } from "../db/migrator.js";
 import { systemClock } from "../domain/calendar.js";
 import { createLogger } from "../logger.js";
-import { prepareJobQueue } from "../worker.js";
 
 const USAGE = "usage: npm run db:migrate | db:rollback | db:seed | db:reset  (db:reset in production needs --force)";
 
@@ -12,12 +11,11 @@ const USAGE = "usage: npm run db:migrate | db:rollback | db:seed | db:reset  (db
 async function main(command: string | undefined, flags: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config);
-  const database = await openDatabase(config, logger, "moussanada-cli");
+  const database = await openDatabase(config, logger, { applicationName: "moussanada-cli" });
   try {
     const { sequelize } = database;
     if (command === "migrate") {
-      const applied = await migrateToLatest(sequelize, logger);
-      await prepareJobQueue(database.url);
+      const applied = await migrateDatabase(database.url, logger);
       process.stdout.write(applied.length ? `Applied: ${applied.join(", ")}\n` : "Already up to date.\n");
       return 0;
     }
@@ -41,8 +39,7 @@ async function main(command: string | undefined, flags: string[]): Promise<numbe
       await sequelize.query(
         "DROP SCHEMA public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS graphile_worker CASCADE;",
       );
-      await migrateToLatest(sequelize, logger);
-      await prepareJobQueue(database.url);
+      await migrateDatabase(database.url, logger);
       await runSeeds(sequelize, { env: config.env, clock: systemClock });
       process.stdout.write("Database reset: migrated and seeded.\n");
       return 0;

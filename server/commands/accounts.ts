@@ -326,7 +326,12 @@ export async function createStaffAccount(deps: AccountDeps, input: StaffAccount,
       return user;
     });
   } catch (error) {
-    if (error instanceof UniqueConstraintError) throw AppError.conflict("users.email-taken");
+    if (error instanceof UniqueConstraintError) {
+      throw new AppError("conflict", 409, {
+        detailKey: "users.email-taken",
+        errors: [{ path: "email", key: "users.email-taken" }],
+      });
+    }
     throw error;
   }
 }

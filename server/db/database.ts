@@ -13,7 +13,7 @@ export interface DatabaseOptions {
 }
 
 export function createSequelize(options: DatabaseOptions): Sequelize {
-  return new Sequelize(options.url, {
+  const sequelize = new Sequelize(options.url, {
     dialect: "postgres",
     dialectModule: pg,
     logging: false,
@@ -27,4 +27,5 @@ export function createSequelize(options: DatabaseOptions): Sequelize {
     },
     pool: { max: options.poolMax, min: 0, acquire: 10_000, idle: 10_000, evict: 5_000 },
   });
+  return sequelize;
 }

@@ -6,11 +6,11 @@ import { QueryTypes, type Sequelize } from "sequelize";
 import { runSeeds } from "../../seeds/index.js";
 import { createSequelize } from "../../server/db/database.js";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../server/db/embeddedPostgres.js";
-import { MIGRATION_TABLE, migrateToLatest } from "../../server/db/migrator.js";
+import { migrateDatabase } from "../../server/db/connection.js";
+import { MIGRATION_TABLE } from "../../server/db/migrator.js";
 import type { Clock } from "../../server/domain/calendar.js";
 import { createLogger } from "../../server/logger.js";
 import { initModels } from "../../server/models/index.js";
-import { prepareJobQueue } from "../../server/worker.js";
 
 /** Tests live on 15 June 2026 unless they move the clock, whatever the machine's date. */
 export const TEST_NOW = "2026-06-15T10:00:00Z";
@@ -73,6 +73,7 @@ export async function startTestDatabaseServer(): Promise<TestDatabaseServer> {
 }
 
 let shared: Sequelize | null = null;
+let owner: Sequelize | null = null;
 let sessionPool: pg.Pool | null = null;
 
 function testDatabaseUrl(): string {
@@ -95,18 +96,27 @@ export function testSequelize(): Sequelize {
   return shared;
 }
 
+/**
+ * A second pool, with no models bound, for schema work and for tests that play a DBA editing
+ * rows by hand.
+ */
+export function ownerSequelize(): Sequelize {
+  owner ??= createSequelize({ url: testDatabaseUrl(), poolMax: 5, applicationName: "moussanada-test-owner" });
+  return owner;
+}
+
 export async function closeTestSequelize(): Promise<void> {
   await shared?.close();
   shared = null;
+  await owner?.close();
+  owner = null;
   await sessionPool?.end();
   sessionPool = null;
 }
 
 export async function prepareSchema(): Promise<void> {
-  const sequelize = testSequelize();
-  await migrateToLatest(sequelize);
-  await prepareJobQueue(testDatabaseUrl());
-  await runSeeds(sequelize, { env: "test", clock: seedClock });
+  await migrateDatabase(testDatabaseUrl());
+  await runSeeds(testSequelize(), { env: "test", clock: seedClock });
 }
 
 /**
@@ -114,7 +124,7 @@ export async function prepareSchema(): Promise<void> {
  * starts from the state a fresh installation has.
  */
 export async function resetDatabase(): Promise<void> {
-  const sequelize = testSequelize();
+  const sequelize = ownerSequelize();
   const tables = await sequelize.query<{ tablename: string }>(
     "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> :migrations",
     { type: QueryTypes.SELECT, replacements: { migrations: MIGRATION_TABLE } },
@@ -124,5 +134,5 @@ export async function resetDatabase(): Promise<void> {
     await sequelize.query(`TRUNCATE ${list} RESTART IDENTITY CASCADE`);
   }
   await sequelize.query("DELETE FROM graphile_worker._private_jobs");
-  await runSeeds(sequelize, { env: "test", clock: seedClock });
+  await runSeeds(testSequelize(), { env: "test", clock: seedClock });
 }

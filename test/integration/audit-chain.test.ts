@@ -8,7 +8,7 @@ import { verifyAuditChain } from "../../server/services/auditChain.js";
 import { createUser, TEST_PASSWORD } from "../factories/users.js";
 import { API, signIn } from "../helpers/auth.js";
 import { useTestApp } from "../helpers/testApp.js";
-import { resetDatabase, testSequelize } from "../helpers/testDatabase.js";
+import { ownerSequelize, resetDatabase, testSequelize } from "../helpers/testDatabase.js";
 
 async function writeEvents(count: number): Promise<void> {
   for (let index = 0; index < count; index += 1) {
@@ -64,7 +64,7 @@ describe("audit trail hash chain", function () {
   it("names the edited row when an event is changed by SQL", async () => {
     await writeEvents(6);
     const tampered = await eventIdAt(4);
-    await testSequelize().query(
+    await ownerSequelize().query(
       `UPDATE audit_events SET after = '{"index": 4, "label": "falsifié"}'::jsonb WHERE id = :id`,
       { replacements: { id: tampered } },
     );
@@ -79,7 +79,7 @@ describe("audit trail hash chain", function () {
   it("detects a deleted event, and an event whose hash was recomputed to hide an edit", async () => {
     await writeEvents(5);
     const deleted = await eventIdAt(2);
-    await testSequelize().query("DELETE FROM audit_events WHERE id = :id", { replacements: { id: deleted } });
+    await ownerSequelize().query("DELETE FROM audit_events WHERE id = :id", { replacements: { id: deleted } });
     const afterDelete = await verifyAuditChain(testSequelize());
     expect(afterDelete.ok).to.equal(false);
     expect(afterDelete.firstBroken?.reason).to.equal("position-gap");
@@ -88,7 +88,7 @@ describe("audit trail hash chain", function () {
     await resetDatabase();
     await writeEvents(4);
     const rehashed = await eventIdAt(2);
-    await testSequelize().query(
+    await ownerSequelize().query(
       `UPDATE audit_events SET actor_role = 'admin' WHERE id = :id;
        UPDATE audit_events e SET hash = audit_event_hash(e) WHERE id = :id`,
       { replacements: { id: rehashed } },
@@ -109,7 +109,7 @@ describe("audit trail hash chain", function () {
     expect(intact.output).to.contain("Audit trail intact: 3 event(s) verified.");
 
     const tampered = await eventIdAt(2);
-    await testSequelize().query("UPDATE audit_events SET action = 'test.forged' WHERE id = :id", {
+    await ownerSequelize().query("UPDATE audit_events SET action = 'test.forged' WHERE id = :id", {
       replacements: { id: tampered },
     });
     const broken = await runVerifyCommand();

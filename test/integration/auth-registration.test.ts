@@ -20,7 +20,7 @@ import {
 import { capturedEmailsTo, deliverQueuedEmails } from "../helpers/mail.js";
 import { expectProblem } from "../helpers/problem.js";
 import { buildTestApp, testConfig, useTestApp } from "../helpers/testApp.js";
-import { testSequelize } from "../helpers/testDatabase.js";
+import { ownerSequelize, testSequelize } from "../helpers/testDatabase.js";
 
 const PASSWORD = "Couscous du vendredi";
 
@@ -412,7 +412,7 @@ describe("registration (POST /api/v1/auth/register)", () => {
     });
 
     it("writes the user and its e-mail in one transaction: if queueing the mail fails, there is no user", async () => {
-      const sequelize = testSequelize();
+      const sequelize = ownerSequelize();
       await sequelize.query(`
         CREATE FUNCTION test_refuse_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -437,7 +437,7 @@ describe("registration (POST /api/v1/auth/register)", () => {
     });
 
     it("…and if the rest of the registration fails after the mail was queued, there is no mail either", async () => {
-      const sequelize = testSequelize();
+      const sequelize = ownerSequelize();
       await sequelize.query(`
         CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { QueryTypes, type Sequelize } from "sequelize";
 import { createSequelize } from "../../server/db/database.js";
 import { createMigrator, listShippedMigrations, MIGRATION_TABLE, migrateToLatest } from "../../server/db/migrator.js";
-import { resetDatabase, testSequelize } from "../helpers/testDatabase.js";
+import { ownerSequelize, resetDatabase } from "../helpers/testDatabase.js";
 
 /** Every table the shipped migrations create, whatever their number. */
 const ALL_TABLES = [
@@ -41,7 +41,7 @@ async function appliedMigrations(sequelize: Sequelize): Promise<string[]> {
 }
 
 describe("migrations", () => {
-  const sequelize = (): Sequelize => testSequelize();
+  const sequelize = (): Sequelize => ownerSequelize();
 
   // Whatever happens here, the next test file finds a migrated and seeded database.
   after(async () => {

@@ -85,6 +85,9 @@ describe("npm start (scripts/run.mjs start)", function () {
   it("serves the client and /readyz, survives a restart, and leaves no PostgreSQL behind after SIGINT", async () => {
     for (const round of ["first start", "second start"]) {
       const child = start();
+      let everything = "";
+      child.stdout?.on("data", (chunk: Buffer) => (everything += chunk.toString()));
+      child.stderr?.on("data", (chunk: Buffer) => (everything += chunk.toString()));
       const output = await waitForOutput(child, /Moussanada Numérique is running/, 150_000);
       expect(output, round).to.include(`http://localhost:${port}`);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -95,7 +98,7 @@ describe("npm start (scripts/run.mjs start)", function () {
       expect(processesMentioning(path.join(dataDir, "postgres")), round).to.have.length.greaterThan(0);
 
       child.kill("SIGINT");
-      expect(await waitForExit(child), round).to.equal(0);
+      expect(await waitForExit(child), `${round}, output:\n${everything}`).to.equal(0);
       expect(processesMentioning(path.join(dataDir, "postgres")), round).to.deep.equal([]);
     }
   });

@@ -18,18 +18,26 @@ export const NETWORK_ERROR_STATUS = 0;
 export class ApiError extends Error {
   readonly status: number;
   readonly type: string;
+  /** Stable machine-readable reason ("invalid-credentials", "csrf-invalid"…); empty when unknown. */
+  readonly code: string;
   readonly title: string;
   readonly detail: string | undefined;
   readonly errors: ProblemFieldError[];
+  readonly requestId: string | undefined;
+  /** From the Retry-After header of a 429 or 503 answer. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(problem: ProblemDetails) {
+  constructor(problem: ProblemDetails, retryAfterSeconds?: number) {
     super(problem.detail ?? problem.title);
     this.name = "ApiError";
     this.status = problem.status;
     this.type = problem.type;
+    this.code = problem.code ?? "";
     this.title = problem.title;
     this.detail = problem.detail;
     this.errors = problem.errors ?? [];
+    this.requestId = problem.requestId;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -87,14 +95,69 @@ async function readProblem(response: Response): Promise<ProblemDetails> {
   }
   return {
     type: typeof body.type === "string" ? body.type : fallback.type,
+    code: typeof body.code === "string" ? body.code : undefined,
     title: typeof body.title === "string" ? body.title : fallback.title,
     status: typeof body.status === "number" ? body.status : response.status,
     detail: typeof body.detail === "string" ? body.detail : undefined,
     errors: toFieldErrors(body.errors),
+    requestId: typeof body.requestId === "string" ? body.requestId : undefined,
   };
 }
 
+/** Retry-After in seconds (the server never sends the HTTP-date form). */
+function retryAfterOf(response: Response): number | undefined {
+  const value = Number.parseInt(response.headers.get("retry-after") ?? "", 10);
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+// --- CSRF -------------------------------------------------------------------------------------
+// The token belongs to the server-side session: it is fetched once, replaced at sign-in (the
+// session is regenerated) and forgotten at sign-out. A stale one (expired session) is refreshed
+// and the request retried once.
+
+const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+let csrfToken: string | null = null;
+let csrfRequest: Promise<string> | null = null;
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+export function forgetCsrfToken(): void {
+  csrfToken = null;
+}
+
+export function fetchCsrfToken(): Promise<string> {
+  if (csrfToken !== null) {
+    return Promise.resolve(csrfToken);
+  }
+  csrfRequest ??= apiRequest<{ csrfToken: string }>("/api/v1/auth/csrf")
+    .then(({ csrfToken: token }) => {
+      csrfToken = token;
+      return token;
+    })
+    .finally(() => {
+      csrfRequest = null;
+    });
+  return csrfRequest;
+}
+
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  if (!UNSAFE_METHODS.has(options.method ?? "GET")) {
+    return send<T>(path, options);
+  }
+  try {
+    return await send<T>(path, { ...options, headers: { ...options.headers, "X-CSRF-Token": await fetchCsrfToken() } });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 403 && error.code === "csrf-invalid")) {
+      throw error;
+    }
+    forgetCsrfToken();
+    return send<T>(path, { ...options, headers: { ...options.headers, "X-CSRF-Token": await fetchCsrfToken() } });
+  }
+}
+
+async function send<T>(path: string, options: RequestOptions): Promise<T> {
   const headers: Record<string, string> = {
     Accept: "application/json, application/problem+json",
     "Accept-Language": i18n.language,
@@ -120,7 +183,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     throw new ApiError({ type: "network-error", title: "Network error", status: NETWORK_ERROR_STATUS });
   }
   if (!response.ok) {
-    throw new ApiError(await readProblem(response));
+    throw new ApiError(await readProblem(response), retryAfterOf(response));
   }
   if (response.status === 204) {
     return undefined as T;

@@ -16,10 +16,12 @@ export interface ProblemFieldError {
 /** RFC 9457 problem details, as every API error is sent (`application/problem+json`). */
 export interface ProblemDetails {
   type: string;
+  code?: string;
   title: string;
   status: number;
   detail?: string;
   errors?: ProblemFieldError[];
+  requestId?: string;
 }
 
 export interface Sector {
@@ -105,4 +107,82 @@ export interface Call {
   status: CallStatus;
   rules: CallRules;
   envelope: CallEnvelope;
+}
+
+// --- Accounts (server/http/presenters/users.ts) -------------------------------------------------
+
+export type Role = "applicant" | "prescriber" | "officer" | "trainer" | "admin";
+export type StaffRole = "officer" | "trainer" | "admin";
+export type PrescriberKind = "accountant" | "association";
+export type Locale = "fr" | "ar";
+
+export interface Permissions {
+  applyForSubsidy: boolean;
+  actForClients: boolean;
+  reviewApplications: boolean;
+  manageTraining: boolean;
+  manageUsers: boolean;
+  manageProgramme: boolean;
+}
+
+export type Permission = keyof Permissions;
+
+export interface PrescriberDetails {
+  kind: PrescriberKind;
+  registrationNumber: string;
+  organisation: string;
+}
+
+export interface User {
+  id: string;
+  role: Role;
+  fullName: string;
+  email: string;
+  /** E.164, e.g. "+212612345678". */
+  phone: string | null;
+  locale: Locale;
+  emailVerified: boolean;
+  disabled: boolean;
+  prescriber: PrescriberDetails | null;
+  /** "AB****56": the full number never leaves the server. */
+  nationalIdMasked: string | null;
+  createdAt: string;
+  lastLoginAt: string | null;
+  permissions: Permissions;
+}
+
+export interface Registration {
+  email: string;
+  password: string;
+  fullName: string;
+  phone?: string;
+  role: "applicant" | "prescriber";
+  locale: Locale;
+  nationalId?: string;
+  prescriber?: PrescriberDetails;
+}
+
+export interface AccountChanges {
+  fullName?: string;
+  phone?: string | null;
+  locale?: Locale;
+  nationalId?: string | null;
+}
+
+export interface StaffAccount {
+  email: string;
+  fullName: string;
+  role: StaffRole;
+  phone?: string;
+  locale: Locale;
+}
+
+export type UserStatusFilter = "active" | "disabled" | "unverified";
+
+export interface UserListQuery {
+  role?: Role;
+  status?: UserStatusFilter;
+  q?: string;
+  page: number;
+  pageSize: number;
 }

@@ -1,6 +1,7 @@
 import { Container } from "@mantine/core";
 import { useEffect, useRef } from "react";
 import { Outlet, ScrollRestoration, useLocation } from "react-router";
+import { FlashMessage } from "./FlashMessage";
 import { SiteFooter } from "./SiteFooter";
 import { SiteHeader } from "./SiteHeader";
 import { SkipLink } from "./SkipLink";
@@ -33,6 +34,7 @@ export function Layout() {
       <SiteHeader />
       <main id="main" tabIndex={-1} ref={mainRef} className="site-main">
         <Container size="lg">
+          <FlashMessage />
           <Outlet />
         </Container>
       </main>

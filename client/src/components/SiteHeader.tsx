@@ -1,6 +1,7 @@
 import { Container, Group, Text } from "@mantine/core";
 import { Link, NavLink } from "react-router";
 import { useTranslation } from "react-i18next";
+import { AccountNav } from "./AccountNav";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { LogoMark } from "./LogoMark";
 
@@ -46,6 +47,7 @@ export function SiteHeader() {
         <Brand />
         <Group gap="md" wrap="wrap">
           <MainNav />
+          <AccountNav />
           <LanguageSwitch />
         </Group>
       </Container>

@@ -132,7 +132,7 @@ export function registerAuthRoutes(api: ApiRouter, deps: AuthRouteDeps): void {
     summary: "Confirme l'adresse e-mail avec le jeton du lien reçu",
     tags: TAGS,
     access: ANYONE,
-    body: Joi.object({ token: Joi.string().trim().min(10).max(200).required() }),
+    body: Joi.object({ token: Joi.string().trim().max(200).required() }),
     responses: {
       200: { description: "Adresse confirmée", schema: Joi.object({ status: Joi.string().valid("verified") }) },
     },
@@ -270,7 +270,7 @@ export function registerAuthRoutes(api: ApiRouter, deps: AuthRouteDeps): void {
     summary: "Choisit un nouveau mot de passe avec le jeton du lien reçu ; toutes les sessions sont fermées",
     tags: TAGS,
     access: ANYONE,
-    body: Joi.object({ token: Joi.string().trim().min(10).max(200).required(), password: passwordField().required() }),
+    body: Joi.object({ token: Joi.string().trim().max(200).required(), password: passwordField().required() }),
     responses: { 200: { description: "Mot de passe changé", schema: Joi.object({ status: Joi.string() }) } },
     handler: async ({ body }, req, res) => {
       await setPasswordWithToken(deps.accounts, body, actorFrom(req, null));

@@ -3,7 +3,7 @@ import Joi from "joi";
 import { Op } from "sequelize";
 import { AppError } from "../../errors.js";
 import { escapeHtml } from "../../mail/templates.js";
-import { CapturedEmail } from "../../models/index.js";
+import { CapturedEmail, OutboxMessage } from "../../models/index.js";
 import { listOf, type ApiRouter } from "../apiRouter.js";
 
 /** Development only: the e-mails the app would have sent, for people and tests to read. */
@@ -76,16 +76,27 @@ export function devMailPages(): Router {
   const router = express.Router({ strict: true });
   router.get("/dev/mail", async (_req, res) => {
     const mails = await CapturedEmail.findAll({ order: [["createdAt", "DESC"]], limit: 100 });
+    const locales = new Map(
+      (
+        await OutboxMessage.findAll({
+          where: { id: mails.map((mail) => mail.outboxMessageId) },
+          attributes: ["id", "locale"],
+        })
+      ).map((message) => [message.id, message.locale]),
+    );
     const items = mails
-      .map(
-        (mail) => `<article dir="auto">
-  <h2>${escapeHtml(mail.subject)}</h2>
-  <p class="meta">À : ${escapeHtml(mail.recipient)} — ${escapeHtml(mail.createdAt.toISOString())} —
+      .map((mail) => {
+        // The page is French; each message keeps its own language and direction for screen readers.
+        const locale = locales.get(mail.outboxMessageId) ?? "fr";
+        const dir = locale === "ar" ? "rtl" : "ltr";
+        return `<article>
+  <h2 lang="${locale}" dir="${dir}">${escapeHtml(mail.subject)}</h2>
+  <p class="meta">À : <span dir="ltr">${escapeHtml(mail.recipient)}</span> — ${escapeHtml(mail.createdAt.toISOString())} —
      <a href="/dev/mail/${mail.id}.html">version HTML</a></p>
-  <pre>${escapeHtml(mail.textBody)}</pre>
-  ${mail.links.length > 0 ? `<ul>${mail.links.map((link) => `<li><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></li>`).join("")}</ul>` : ""}
-</article>`,
-      )
+  <pre lang="${locale}" dir="${dir}">${escapeHtml(mail.textBody)}</pre>
+  ${mail.links.length > 0 ? `<ul>${mail.links.map((link) => `<li><a href="${escapeHtml(link)}" dir="ltr">${escapeHtml(link)}</a></li>`).join("")}</ul>` : ""}
+</article>`;
+      })
       .join("\n");
     res
       .set("Cache-Control", "no-store")
