@@ -9,7 +9,7 @@ export const up: MigrationModule["up"] = async ({ context: { sequelize } }) => {
   await sequelize.query(`
     CREATE TABLE companies (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-      ice text NOT NULL CHECK (ice ~ '^[0-9]{15}$' AND ice::numeric % 97 = 0),
+      ice text NOT NULL CHECK (ice ~ '^[0-9]{15}$' AND ice::numeric % 97 = 0 AND ice <> '000000000000000'),
       name text NOT NULL CHECK (char_length(name) BETWEEN 2 AND 200),
       legal_form text NOT NULL CHECK (legal_form IN ('SARL', 'SARL_AU', 'SA', 'SNC', 'PP', 'AE')),
       rc_number text NOT NULL,

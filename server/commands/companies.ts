@@ -97,7 +97,7 @@ function iceTaken(ice: string): AppError {
   return new AppError("conflict", 409, { detailKey: "companies.ice-taken", params: { ice } });
 }
 
-/** "Audit every use": a prescriber's write through a mandate leaves a trace of its own. */
+/** "Every use is audited": a prescriber's read or write through a mandate leaves a trace. */
 async function recordMandateUse(transaction: Transaction, actor: Actor, mandate: Mandate | null, purpose: string) {
   if (!mandate) return;
   await recordAudit(transaction, actor, {
@@ -268,7 +268,15 @@ export async function grantMandate(
     if (live && live.isLiveOn(today)) throw AppError.conflict("mandates.already-granted");
     if (live) {
       // An expired mandate still holds the unique slot: close it before granting anew.
+      const before = auditedMandate(live);
       await live.update({ revokedAt: deps.clock.now(), revokedBy: granter.id }, { transaction });
+      await recordAudit(transaction, actor, {
+        action: "mandate.closed-after-expiry",
+        entityType: "mandate",
+        entityId: live.id,
+        before,
+        after: auditedMandate(live),
+      });
     }
     const mandate = await Mandate.create(
       {
@@ -368,4 +376,10 @@ export async function claimCompany(deps: CompanyDeps, token: string, claimer: Us
     });
     return company;
   });
+}
+
+/** A read through a mandate, audited in its own transaction (a read changes nothing else). */
+export async function auditMandateRead(deps: CompanyDeps, actor: Actor, mandate: Mandate | null, purpose: string) {
+  if (!mandate) return;
+  await deps.sequelize.transaction((transaction) => recordMandateUse(transaction, actor, mandate, purpose));
 }

@@ -8,7 +8,8 @@ export const ICE_PATTERN = /^\d{15}$/;
 export type IceProblem = "format" | "checksum";
 
 export function checkIce(ice: string): IceProblem | null {
-  if (!ICE_PATTERN.test(ice)) return "format";
+  // Fifteen zeros pass the modulus but are no company's number.
+  if (!ICE_PATTERN.test(ice) || /^0+$/.test(ice)) return "format";
   return BigInt(ice) % 97n === 0n ? null : "checksum";
 }
 

@@ -57,3 +57,4 @@ policies.allow(
   ["read"],
   (actor, { mandate }) => actor.role === "prescriber" && mandate.prescriberId === actor.id,
 );
+policies.allow("Mandate", ["read"], (actor) => actor.role === "officer" || actor.role === "admin");

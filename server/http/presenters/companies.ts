@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { localDate } from "../../domain/calendar.js";
 import type { Company, Mandate, User } from "../../models/index.js";
 
 const money = () => Joi.string().pattern(/^\d+\.\d{2}$/);
@@ -72,13 +73,23 @@ export const mandateSchema = Joi.object({
   permissions: Joi.object().pattern(Joi.string(), Joi.boolean()).required(),
 }).label("Mandate");
 
+/**
+ * An expired mandate closed to make way for a new grant keeps reading "expired": it was never
+ * revoked by anyone.
+ */
+function mandateStatus(mandate: Mandate, today: string): "active" | "expired" | "revoked" {
+  if (mandate.revokedAt === null) return mandate.isLiveOn(today) ? "active" : "expired";
+  const closedOn = localDate(mandate.revokedAt);
+  return mandate.expiresOn !== null && mandate.expiresOn < closedOn ? "expired" : "revoked";
+}
+
 export function presentMandate(
   mandate: Mandate,
   prescriber: User,
   today: string,
   permissions: Record<string, boolean>,
 ) {
-  const status = mandate.revokedAt !== null ? "revoked" : mandate.isLiveOn(today) ? "active" : "expired";
+  const status = mandateStatus(mandate, today);
   return {
     id: mandate.id,
     companyId: mandate.companyId,

@@ -2,6 +2,7 @@ import Joi from "joi";
 import { Op, type WhereOptions } from "sequelize";
 import { actorFrom } from "../../commands/actor.js";
 import {
+  auditMandateRead,
   claimCompany,
   grantMandate,
   registerCompany,
@@ -211,6 +212,12 @@ export function registerCompanyRoutes(api: ApiRouter, deps: CompanyDeps): void {
       const actor = currentUser(req);
       const record = await loadCompanyRecord(params.id);
       policies.authorize(actor, "read", "Company", record, context());
+      await auditMandateRead(
+        deps,
+        actorFrom(req, actor),
+        liveMandateOf(actor, record, context().today),
+        "company.read",
+      );
       res.json(presentCompany(record.company, companyPermissions(actor, record)));
     },
   });
@@ -247,6 +254,12 @@ export function registerCompanyRoutes(api: ApiRouter, deps: CompanyDeps): void {
       const actor = currentUser(req);
       const record = await loadCompanyRecord(params.id);
       policies.authorize(actor, "listMandates", "Company", record, context());
+      await auditMandateRead(
+        deps,
+        actorFrom(req, actor),
+        liveMandateOf(actor, record, context().today),
+        "mandates.read",
+      );
       const mandates = await Mandate.findAll({
         where: { companyId: record.company.id, ...(actor.role === "prescriber" ? { prescriberId: actor.id } : {}) },
         include: [{ model: User, as: "prescriber" }],
