@@ -87,9 +87,12 @@ describe("e-mail verification", () => {
     );
   });
 
-  it("refuses an unknown or malformed token", async () => {
+  it("refuses an unknown or truncated token as an invalid link, and a missing or oversized one as invalid input", async () => {
     expectProblem(await verify("x".repeat(43)), 400, "token-invalid");
-    expectProblem(await verify("short"), 422, "validation-failed");
+    // A link cut short when copied is the same story for the user: the link does not work.
+    expectProblem(await verify("short"), 400, "token-invalid");
+    expectProblem(await verify(""), 422, "validation-failed");
+    expectProblem(await verify("x".repeat(201)), 422, "validation-failed");
   });
 
   it("accepts the link until 24 hours after it was sent", async () => {
