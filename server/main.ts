@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   if (config.runWorker) {
     const transport = createMailTransport(config);
     const worker = await startWorker({
-      connectionString: database.url,
+      connectionString: database.ownerUrl,
       concurrency: config.workerConcurrency,
       pollIntervalMs: config.workerPollIntervalMs,
       ...workerContext({ config, logger, clock: systemClock, sequelize: database.sequelize, transport }),

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   lifecycle.onStop("database", () => database.close());
   const transport = createMailTransport(config);
   const worker = await startWorker({
-    connectionString: database.url,
+    connectionString: database.ownerUrl,
     concurrency: config.workerConcurrency,
     pollIntervalMs: config.workerPollIntervalMs,
     ...workerContext({ config, logger, clock: systemClock, sequelize: database.sequelize, transport }),

@@ -27,7 +27,8 @@ export function loginPathFor(pathWithSearch: string): string {
 }
 
 /** Messages a page leaves for the next one (router state), e.g. "you are signed out". */
-export type FlashKind = "loggedOut" | "logoutFailed" | "passwordReset" | "passwordSetUp";
+export type FlashKind =
+  "loggedOut" | "logoutFailed" | "passwordReset" | "passwordSetUp" | "companyRegistered" | "companyClaimed";
 
 export interface FlashState {
   flash?: FlashKind;

@@ -8,6 +8,10 @@ import { RegisterPage } from "./pages/auth/RegisterPage";
 import { ResetPasswordPage } from "./pages/auth/ResetPasswordPage";
 import { VerifyEmailPage } from "./pages/auth/VerifyEmailPage";
 import { CatalogPage } from "./pages/CatalogPage";
+import { ClaimCompanyPage } from "./pages/companies/ClaimCompanyPage";
+import { CompaniesPage } from "./pages/companies/CompaniesPage";
+import { CompanyPage } from "./pages/companies/CompanyPage";
+import { NewCompanyPage } from "./pages/companies/NewCompanyPage";
 import { CrashPage } from "./pages/CrashPage";
 import { HomePage } from "./pages/HomePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -28,6 +32,10 @@ export const router = createBrowserRouter([
       { path: "reinitialiser-mot-de-passe", element: <ResetPasswordPage /> },
       { path: "mon-compte", element: <AccountPage /> },
       { path: "admin/utilisateurs", element: <AdminUsersPage /> },
+      { path: "entreprises", element: <CompaniesPage /> },
+      { path: "entreprises/nouvelle", element: <NewCompanyPage /> },
+      { path: "entreprises/:id", element: <CompanyPage /> },
+      { path: "revendiquer-entreprise", element: <ClaimCompanyPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -1,6 +1,7 @@
 import { runSeeds } from "../../seeds/index.js";
 import { loadConfig } from "../config/index.js";
 import { migrateDatabase, openDatabase } from "../db/connection.js";
+import { createSequelize } from "../db/database.js";
 import { createMigrator } from "../db/migrator.js";
 import { systemClock } from "../domain/calendar.js";
 import { createLogger } from "../logger.js";
@@ -15,12 +16,15 @@ async function main(command: string | undefined, flags: string[]): Promise<numbe
   try {
     const { sequelize } = database;
     if (command === "migrate") {
-      const applied = await migrateDatabase(database.url, logger);
+      const applied = await migrateDatabase(database.ownerUrl, logger);
       process.stdout.write(applied.length ? `Applied: ${applied.join(", ")}\n` : "Already up to date.\n");
       return 0;
     }
     if (command === "rollback") {
-      const reverted = await createMigrator(sequelize, logger).down({ step: 1 });
+      const owner = createSequelize({ url: database.ownerUrl, poolMax: 1, applicationName: "moussanada-cli-rollback" });
+      const reverted = await createMigrator(owner, logger)
+        .down({ step: 1 })
+        .finally(() => owner.close());
       process.stdout.write(
         reverted.length ? `Reverted: ${reverted.map((m) => m.name).join(", ")}\n` : "Nothing to revert.\n",
       );
@@ -36,10 +40,15 @@ async function main(command: string | undefined, flags: string[]): Promise<numbe
         process.stderr.write("Refusing to reset a production database without --force.\n");
         return 1;
       }
-      await sequelize.query(
-        "DROP SCHEMA public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS graphile_worker CASCADE;",
-      );
-      await migrateDatabase(database.url, logger);
+      const owner = createSequelize({ url: database.ownerUrl, poolMax: 1, applicationName: "moussanada-cli-reset" });
+      try {
+        await owner.query(
+          "DROP SCHEMA public CASCADE; CREATE SCHEMA public; DROP SCHEMA IF EXISTS graphile_worker CASCADE;",
+        );
+      } finally {
+        await owner.close();
+      }
+      await migrateDatabase(database.ownerUrl, logger);
       await runSeeds(sequelize, { env: config.env, clock: systemClock });
       process.stdout.write("Database reset: migrated and seeded.\n");
       return 0;

@@ -175,7 +175,7 @@ export interface AccountLinkRequest {
  * token and the e-mail happen in the worker (sendAccountLink).
  */
 export async function requestAccountLink(deps: AccountDeps, request: AccountLinkRequest): Promise<void> {
-  await deps.sequelize.query("SELECT graphile_worker.add_job(:task, CAST(:payload AS json))", {
+  await deps.sequelize.query("SELECT queue_job(:task, CAST(:payload AS json))", {
     replacements: {
       task: ACCOUNT_LINK_REQUEST_TASK,
       payload: JSON.stringify({ ...request, email: request.email.trim().toLowerCase() }),

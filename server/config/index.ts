@@ -12,6 +12,11 @@ export interface Config {
   publicUrl: string;
   /** Unset means: start an embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | null;
+  /**
+   * The schema owner's connection, for migrations and the job worker (graphile-worker's tables are
+   * owner-only). Null: DATABASE_URL serves for both, and audit rows are not protected by roles.
+   */
+  migrationDatabaseUrl: string | null;
   databasePoolMax: number;
   dataDir: string;
   sessionSecret: string;
@@ -49,6 +54,7 @@ const environmentSchema = Joi.object({
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
   PUBLIC_URL: Joi.string().uri({ scheme: ["http", "https"] }),
   DATABASE_URL: Joi.string().uri({ scheme: ["postgres", "postgresql"] }),
+  MIGRATION_DATABASE_URL: Joi.string().uri({ scheme: ["postgres", "postgresql"] }),
   DATABASE_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
   DATA_DIR: Joi.string().default(".data"),
   SESSION_SECRET: Joi.string().min(32),
@@ -119,6 +125,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     port,
     publicUrl: ((value.PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`).replace(/\/+$/, ""),
     databaseUrl: (value.DATABASE_URL as string | undefined) ?? null,
+    migrationDatabaseUrl: (value.MIGRATION_DATABASE_URL as string | undefined) ?? null,
     databasePoolMax: value.DATABASE_POOL_MAX as number,
     dataDir: path.resolve(rootDir, value.DATA_DIR as string),
     sessionSecret: (value.SESSION_SECRET as string | undefined) ?? DEVELOPMENT_SESSION_SECRET,

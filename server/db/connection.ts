@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Sequelize } from "sequelize";
+import { QueryTypes, type Sequelize } from "sequelize";
 import type { Config } from "../config/index.js";
 import type { Logger } from "../logger.js";
 import { initModels } from "../models/index.js";
@@ -9,8 +9,12 @@ import { prepareJobQueue } from "./jobQueue.js";
 import { migrateToLatest } from "./migrator.js";
 
 export interface DatabaseHandle {
+  /** Runs as the application's login role (no UPDATE or DELETE on audit events). */
   sequelize: Sequelize;
+  /** The application's connection string. */
   url: string;
+  /** The schema owner's: migrations and the job worker. */
+  ownerUrl: string;
   /** Set when this process started its own PostgreSQL. */
   embedded: EmbeddedDatabase | null;
   close(): Promise<void>;
@@ -23,16 +27,46 @@ export interface OpenOptions {
 }
 
 export const EMBEDDED_DATABASE_NAME = "moussanada";
+export const APPLICATION_ROLE = "moussanada_app";
+// The embedded server listens on 127.0.0.1 only; real deployments set their own credentials.
+const EMBEDDED_APPLICATION_PASSWORD = "moussanada-app-local";
 
-async function startDatabaseServer(config: Pick<Config, "databaseUrl" | "dataDir">, logger: Logger) {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
+type DatabaseConfig = Pick<Config, "databaseUrl" | "migrationDatabaseUrl" | "dataDir" | "databasePoolMax">;
+
+async function startDatabaseServer(config: DatabaseConfig, logger: Logger) {
+  if (config.databaseUrl) {
+    return { url: config.databaseUrl, ownerUrl: config.migrationDatabaseUrl ?? config.databaseUrl, embedded: null };
+  }
   const embedded = await startEmbeddedPostgres({
     clusterDir: path.join(config.dataDir, "postgres"),
     databaseName: EMBEDDED_DATABASE_NAME,
     persistent: true,
     logger,
   });
-  return { url: embedded.url, embedded };
+  return { url: embedded.url, ownerUrl: embedded.url, embedded };
+}
+
+/**
+ * Lets the application role log in with a local password and returns its connection string on
+ * the same server and database as `ownerUrl`. For servers we run ourselves (embedded, tests).
+ */
+export async function enableApplicationLogin(ownerUrl: string): Promise<string> {
+  const owner = createSequelize({ url: ownerUrl, poolMax: 1, applicationName: "moussanada-role-setup" });
+  try {
+    const roles = await owner.query("SELECT 1 FROM pg_roles WHERE rolname = :role", {
+      type: QueryTypes.SELECT,
+      replacements: { role: APPLICATION_ROLE },
+    });
+    // Before the first migration the role does not exist yet: the owner serves until then.
+    if (roles.length === 0) return ownerUrl;
+    await owner.query(`ALTER ROLE ${APPLICATION_ROLE} WITH LOGIN PASSWORD '${EMBEDDED_APPLICATION_PASSWORD}'`);
+  } finally {
+    await owner.close();
+  }
+  const url = new URL(ownerUrl);
+  url.username = APPLICATION_ROLE;
+  url.password = EMBEDDED_APPLICATION_PASSWORD;
+  return url.toString();
 }
 
 /** The schema is changed by the login role, which owns it, never by the application role. */
@@ -52,13 +86,20 @@ export async function migrateDatabase(url: string, logger?: Logger): Promise<str
  * close() ends the pool and, when it started one, the embedded server.
  */
 export async function openDatabase(
-  config: Pick<Config, "databaseUrl" | "dataDir" | "databasePoolMax">,
+  config: DatabaseConfig,
   logger: Logger,
   options: OpenOptions = {},
 ): Promise<DatabaseHandle> {
-  const { url, embedded } = await startDatabaseServer(config, logger);
+  const server = await startDatabaseServer(config, logger);
+  const { ownerUrl, embedded } = server;
   try {
-    if (options.migrate) await migrateDatabase(url, logger);
+    if (options.migrate) await migrateDatabase(ownerUrl, logger);
+    const url = embedded ? await enableApplicationLogin(ownerUrl) : server.url;
+    if (url === ownerUrl) {
+      logger.warn(
+        "the application connects as the schema owner: set MIGRATION_DATABASE_URL so audit rows are protected by roles",
+      );
+    }
     const sequelize = createSequelize({
       url,
       poolMax: config.databasePoolMax,
@@ -69,6 +110,7 @@ export async function openDatabase(
     return {
       sequelize,
       url,
+      ownerUrl,
       embedded,
       close: async () => {
         await sequelize.close();

@@ -33,9 +33,9 @@ export async function queueEmail(transaction: Transaction, email: EmailToQueue):
   );
   const sequelize = OutboxMessage.sequelize;
   if (!sequelize) throw new Error("models are not initialised");
-  await sequelize.query(
-    "SELECT graphile_worker.add_job(:task, json_build_object('messageId', :id::text), max_attempts => :maxAttempts)",
-    { transaction, replacements: { task: SEND_EMAIL_TASK, id: message.id, maxAttempts: MAX_SEND_ATTEMPTS } },
-  );
+  await sequelize.query("SELECT queue_job(:task, json_build_object('messageId', CAST(:id AS text)), :maxAttempts)", {
+    transaction,
+    replacements: { task: SEND_EMAIL_TASK, id: message.id, maxAttempts: MAX_SEND_ATTEMPTS },
+  });
   return message;
 }

@@ -3,7 +3,7 @@ import type { Express } from "express";
 import { QueryTypes } from "sequelize";
 import request, { type Response } from "supertest";
 import { capturedEmailsTo, deliverQueuedEmails, linkIn } from "./mail.js";
-import { testSequelize } from "./testDatabase.js";
+import { ownerSequelize, testSequelize } from "./testDatabase.js";
 
 /** Sign-in helpers shared by the accounts tests: sessions, CSRF tokens, cookies, rate-limit counters. */
 
@@ -185,7 +185,8 @@ export function withoutRequestId(body: unknown): Record<string, unknown> {
 }
 
 export async function countRows(table: string, where = "TRUE", replacements: Record<string, unknown> = {}) {
-  const [row] = await testSequelize().query<{ count: string }>(
+  // As the owner: graphile-worker's tables are closed to the application role.
+  const [row] = await ownerSequelize().query<{ count: string }>(
     `SELECT count(*) AS count FROM ${table} WHERE ${where}`,
     {
       type: QueryTypes.SELECT,

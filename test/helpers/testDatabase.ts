@@ -6,7 +6,7 @@ import { QueryTypes, type Sequelize } from "sequelize";
 import { runSeeds } from "../../seeds/index.js";
 import { createSequelize } from "../../server/db/database.js";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../server/db/embeddedPostgres.js";
-import { migrateDatabase } from "../../server/db/connection.js";
+import { enableApplicationLogin, migrateDatabase } from "../../server/db/connection.js";
 import { MIGRATION_TABLE } from "../../server/db/migrator.js";
 import type { Clock } from "../../server/domain/calendar.js";
 import { createLogger } from "../../server/logger.js";
@@ -76,16 +76,22 @@ let shared: Sequelize | null = null;
 let owner: Sequelize | null = null;
 let sessionPool: pg.Pool | null = null;
 
+/** The schema owner's connection (migrations, the job worker, tests playing a DBA). */
 function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error("TEST_DATABASE_URL is not set: run the tests through `npm test` (test/setup.ts)");
   return url;
 }
 
+/** The application role's connection, as the app runs in production. */
+function testAppDatabaseUrl(): string {
+  return process.env.TEST_APP_DATABASE_URL ?? testDatabaseUrl();
+}
+
 /** The pool behind the session store, shared by every app the tests build. */
 export function testSessionPool(): pg.Pool {
   if (!sessionPool) {
-    sessionPool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 5 });
+    sessionPool = new pg.Pool({ connectionString: testAppDatabaseUrl(), max: 5 });
     // At teardown PostgreSQL stops while idle clients may still be closing: not an error.
     sessionPool.on("error", () => undefined);
   }
@@ -95,7 +101,7 @@ export function testSessionPool(): pg.Pool {
 /** The suite's one Sequelize instance (models are bound to a single instance). */
 export function testSequelize(): Sequelize {
   if (shared) return shared;
-  shared = createSequelize({ url: testDatabaseUrl(), poolMax: 20, applicationName: "moussanada-test" });
+  shared = createSequelize({ url: testAppDatabaseUrl(), poolMax: 20, applicationName: "moussanada-test" });
   initModels(shared);
   return shared;
 }
@@ -118,8 +124,22 @@ export async function closeTestSequelize(): Promise<void> {
   sessionPool = null;
 }
 
+/**
+ * The app role's login on the test server. On an external server where the test login may not
+ * alter roles, the tests run as the owner (and say so).
+ */
+async function applicationUrlFor(ownerUrl: string): Promise<string> {
+  try {
+    return await enableApplicationLogin(ownerUrl);
+  } catch (error) {
+    testLogger.warn({ err: error }, "cannot give the application role a login: tests run as the schema owner");
+    return ownerUrl;
+  }
+}
+
 export async function prepareSchema(): Promise<void> {
   await migrateDatabase(testDatabaseUrl());
+  process.env.TEST_APP_DATABASE_URL = await applicationUrlFor(testDatabaseUrl());
   await runSeeds(testSequelize(), { env: "test", clock: seedClock });
 }
 

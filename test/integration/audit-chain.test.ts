@@ -102,6 +102,29 @@ describe("audit trail hash chain", function () {
     });
   });
 
+  it("the application's database role may append events but never change or delete one", async () => {
+    await writeEvents(2);
+    const id = await eventIdAt(1);
+    const [who] = await testSequelize().query<{ role: string }>("SELECT current_user AS role", {
+      type: QueryTypes.SELECT,
+    });
+    expect(who?.role).to.equal("moussanada_app");
+    for (const statement of [
+      "UPDATE audit_events SET action = 'test.forged' WHERE id = :id",
+      "DELETE FROM audit_events WHERE id = :id",
+      "TRUNCATE audit_events",
+    ]) {
+      const refusal = await testSequelize()
+        .query(statement, { replacements: { id } })
+        .then(
+          () => "accepted",
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        );
+      expect(refusal, statement).to.match(/permission denied for table audit_events/);
+    }
+    expect(await verifyAuditChain(testSequelize())).to.deep.equal({ ok: true, checked: 2, firstBroken: null });
+  });
+
   it("npm run audit:verify exits 0 on an intact trail and 1 naming the tampered row", async () => {
     await writeEvents(3);
     const intact = await runVerifyCommand();

@@ -8,7 +8,8 @@ import request from "supertest";
 import { createApp } from "../../server/app.js";
 import { createSequelize } from "../../server/db/database.js";
 import { findFreePort, startEmbeddedPostgres, type EmbeddedDatabase } from "../../server/db/embeddedPostgres.js";
-import { listShippedMigrations, migrateToLatest } from "../../server/db/migrator.js";
+import { migrateDatabase } from "../../server/db/connection.js";
+import { listShippedMigrations } from "../../server/db/migrator.js";
 import { Readiness } from "../../server/services/readiness.js";
 import { expectProblem } from "../helpers/problem.js";
 import { buildTestApp, FixedClock, testConfig, useTestApp } from "../helpers/testApp.js";
@@ -96,7 +97,7 @@ describe("health checks", () => {
       database = await start();
       // A separate pool on a separate server; models stay bound to the suite's own instance.
       sequelize = createSequelize({ url: database.url, poolMax: 2, applicationName: "moussanada-test-readiness" });
-      await migrateToLatest(sequelize);
+      await migrateDatabase(database.url);
       app = createApp({
         ...buildTestApp().services,
         config: testConfig(),

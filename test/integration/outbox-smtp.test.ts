@@ -18,7 +18,7 @@ import {
 import { deliverQueuedEmails } from "../helpers/mail.js";
 import { addressesOf, startSmtpServer, type TestSmtpServer } from "../helpers/smtp.js";
 import { useTestApp } from "../helpers/testApp.js";
-import { testSequelize } from "../helpers/testDatabase.js";
+import { ownerSequelize } from "../helpers/testDatabase.js";
 
 const PASSWORD = "Msemen au miel du matin";
 const FROM = "Moussanada <no-reply@moussanada.ma>";
@@ -33,7 +33,7 @@ interface JobRow {
 
 /** graphile-worker 0.17 keeps its jobs in graphile_worker._private_jobs (the `jobs` view reads it). */
 async function emailJobs(): Promise<JobRow[]> {
-  return testSequelize().query<JobRow>(
+  return ownerSequelize().query<JobRow>(
     `SELECT j.id::text AS id, j.attempts, j.last_error, extract(epoch FROM j.run_at - now())::float AS due_in_seconds,
             j.payload ->> 'messageId' AS message_id
        FROM graphile_worker._private_jobs j
@@ -70,7 +70,7 @@ describe("e-mail over real SMTP (outbox → graphile-worker → nodemailer → s
   }
 
   it("uses the schema the tests rely on (graphile_worker._private_jobs, _private_tasks)", async () => {
-    const tables = await testSequelize().query<{ name: string }>(
+    const tables = await ownerSequelize().query<{ name: string }>(
       "SELECT CAST(table_name AS text) AS name FROM information_schema.tables WHERE table_schema = 'graphile_worker'",
       { type: QueryTypes.SELECT },
     );
@@ -166,7 +166,7 @@ describe("e-mail over real SMTP (outbox → graphile-worker → nodemailer → s
     }
     // The server comes back; the retries fall due.
     server = await startSmtpServer(port);
-    await testSequelize().query(
+    await ownerSequelize().query(
       "UPDATE graphile_worker._private_jobs SET run_at = now() WHERE payload ->> 'messageId' IN (:ids)",
       { replacements: { ids } },
     );
@@ -214,7 +214,7 @@ describe("e-mail over real SMTP (outbox → graphile-worker → nodemailer → s
     expect(server.received).to.have.length(1);
     const message = await OutboxMessage.findOne({ where: { recipient: email } });
     // A duplicate job for the same message (e.g. re-queued by hand): the worker sees it is sent.
-    await testSequelize().query(
+    await ownerSequelize().query(
       "SELECT graphile_worker.add_job('send_email', json_build_object('messageId', CAST(:id AS text)))",
       { replacements: { id: message?.id } },
     );

@@ -7,7 +7,7 @@ import { regions as seededRegions } from "../../seeds/data/regions.js";
 import { sectors as seededSectors } from "../../seeds/data/sectors.js";
 import type { Clock } from "../../server/domain/calendar.js";
 import { Call, Solution } from "../../server/models/index.js";
-import { resetDatabase, TEST_NOW, testSequelize } from "../helpers/testDatabase.js";
+import { ownerSequelize, resetDatabase, TEST_NOW, testSequelize } from "../helpers/testDatabase.js";
 
 const REFERENCE_TABLES = [
   "regions",
@@ -90,7 +90,7 @@ describe("seeds", () => {
 
   it("is safe when three instances seed an empty database at the same time", async () => {
     const countsBefore = await rowCounts(sequelize());
-    await sequelize().query(`TRUNCATE ${REFERENCE_TABLES.join(", ")} CASCADE`);
+    await ownerSequelize().query(`TRUNCATE ${REFERENCE_TABLES.join(", ")} CASCADE`);
     expect((await rowCounts(sequelize())).regions).to.equal("0");
     const results = await Promise.allSettled(
       [1, 2, 3].map(() => runSeeds(sequelize(), { env: "test", clock: clockAt(TEST_NOW) })),

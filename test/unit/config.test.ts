@@ -34,6 +34,7 @@ describe("config", () => {
         port: 3000,
         publicUrl: "http://localhost:3000",
         databaseUrl: null,
+        migrationDatabaseUrl: null,
         databasePoolMax: 10,
         dataDir: path.resolve(process.cwd(), ".data"),
         sessionSecret: "development-only-session-secret-not-for-production",

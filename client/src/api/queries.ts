@@ -5,6 +5,7 @@ import type { Call } from "./types";
 
 export const queryKeys = {
   sectors: ["sectors"] as const,
+  regions: ["regions"] as const,
   calls: ["calls"] as const,
   solutions: (sector: string, page: number, pageSize: number) => ["solutions", sector, page, pageSize] as const,
 };
@@ -16,6 +17,14 @@ export function useSectors() {
   return useQuery({
     queryKey: queryKeys.sectors,
     queryFn: ({ signal }) => api.sectors({ signal }),
+    staleTime: REFERENCE_STALE_TIME,
+  });
+}
+
+export function useRegions() {
+  return useQuery({
+    queryKey: queryKeys.regions,
+    queryFn: ({ signal }) => api.regions({ signal }),
     staleTime: REFERENCE_STALE_TIME,
   });
 }

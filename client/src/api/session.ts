@@ -9,6 +9,9 @@ export const sessionKeys = {
   all: ["session"] as const,
   me: ["session", "me"] as const,
   users: ["session", "users"] as const,
+  companies: ["session", "companies"] as const,
+  company: (id: string) => ["session", "companies", id] as const,
+  mandates: (companyId: string) => ["session", "companies", companyId, "mandates"] as const,
 };
 
 /** The signed-in user, or null when signed out (a 401 is an answer here, not an error). */

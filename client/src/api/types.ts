@@ -186,3 +186,73 @@ export interface UserListQuery {
   page: number;
   pageSize: number;
 }
+
+// --- Companies and mandates (server/http/presenters/companies.ts) -------------------------------
+
+export type LegalForm = "SARL" | "SARL_AU" | "SA" | "SNC" | "PP" | "AE";
+export const LEGAL_FORMS: LegalForm[] = ["SARL", "SARL_AU", "SA", "SNC", "PP", "AE"];
+
+export interface CompanyPermissions {
+  read: boolean;
+  update: boolean;
+  listMandates: boolean;
+  grantMandate: boolean;
+  revokeMandate: boolean;
+  createApplication: boolean;
+}
+
+/** The profile as it is sent and received; money is a decimal string ("4500000.00"). */
+export interface CompanyProfile {
+  ice: string;
+  name: string;
+  legalForm: LegalForm;
+  rcNumber: string;
+  rcCourt: string;
+  ifNumber: string;
+  cnssNumber: string;
+  sectorCode: string;
+  regionCode: string;
+  city: string;
+  address: string;
+  /** "YYYY-MM-DD". */
+  foundedOn: string;
+  employees: number;
+  annualTurnover: string;
+}
+
+export interface CompanyRegistration extends CompanyProfile {
+  managerName?: string;
+  managerEmail?: string;
+  managerLocale?: Locale;
+}
+
+export interface Company extends CompanyProfile {
+  id: string;
+  owner: { id: string; fullName: string } | null;
+  managerName: string | null;
+  managerEmail: string | null;
+  claimed: boolean;
+  createdAt: string;
+  updatedAt: string;
+  permissions: CompanyPermissions;
+}
+
+export interface CompanyListQuery {
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+export type MandateStatus = "active" | "expired" | "revoked";
+
+export interface Mandate {
+  id: string;
+  companyId: string;
+  prescriber: { id: string; fullName: string; email: string; organisation: string | null };
+  source: "owner-grant" | "prescriber-registration";
+  expiresOn: string | null;
+  status: MandateStatus;
+  revokedAt: string | null;
+  createdAt: string;
+  permissions: { read: boolean; revoke: boolean };
+}

@@ -13,6 +13,21 @@ function ChevronDown() {
   );
 }
 
+/** Managers see their companies, prescribers their clients, officers and admins all of them. */
+function companiesLinkKey(user: User): "nav.companiesOwn" | "nav.companiesClients" | "nav.companiesAll" | null {
+  switch (user.role) {
+    case "applicant":
+      return "nav.companiesOwn";
+    case "prescriber":
+      return "nav.companiesClients";
+    case "officer":
+    case "admin":
+      return "nav.companiesAll";
+    default:
+      return null;
+  }
+}
+
 function UserMenu({ user }: { user: User }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -48,6 +63,11 @@ function UserMenu({ user }: { user: User }) {
         <Menu.Item component={Link} to="/mon-compte">
           {t("nav.account")}
         </Menu.Item>
+        {companiesLinkKey(user) ? (
+          <Menu.Item component={Link} to="/entreprises">
+            {t(companiesLinkKey(user) ?? "nav.companiesOwn")}
+          </Menu.Item>
+        ) : null}
         {user.permissions.manageUsers ? (
           <Menu.Item component={Link} to="/admin/utilisateurs">
             {t("nav.users")}

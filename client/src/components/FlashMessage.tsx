@@ -8,6 +8,8 @@ const COLORS: Record<FlashKind, string> = {
   logoutFailed: "red",
   passwordReset: "green",
   passwordSetUp: "green",
+  companyRegistered: "green",
+  companyClaimed: "green",
 };
 
 /** A message left by the previous page ("you are signed out"), at the top of the new one. */

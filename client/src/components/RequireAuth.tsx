@@ -14,7 +14,7 @@ interface RequireAuthProps {
   children: (user: User) => ReactNode;
 }
 
-function AccessReserved() {
+export function AccessReserved() {
   const { t } = useTranslation();
   return (
     <>
