@@ -265,6 +265,9 @@ describe("browser: companies — register a company, grant and revoke a mandate 
       await page.getByRole("status").filter({ hasText: revoked }).waitFor();
       await mandates.getByText(t.companies.mandates.status.revoked, { exact: true }).waitFor();
       expect(await mandates.getByRole("button", { name: t.companies.mandates.revoke }).count()).to.equal(0);
+      // Let the dialog's closing transition finish, so the picture shows the page as the user sees it.
+      await dialog.waitFor({ state: "detached" });
+      await page.waitForTimeout(300);
       await screenshot(page, `revoked-${language}`);
 
       // The accountant's list no longer shows the company.
