@@ -6,8 +6,7 @@ import { openDatabase, type DatabaseHandle } from "./db/connection.js";
 import { systemClock } from "./domain/calendar.js";
 import { Lifecycle } from "./lifecycle.js";
 import { createLogger } from "./logger.js";
-import { createMailTransport, createServices, workerContext } from "./services/container.js";
-import { startWorker } from "./worker.js";
+import { createServices, startConfiguredWorker } from "./services/container.js";
 
 const REQUEST_DRAIN_MS = 10_000;
 
@@ -85,18 +84,7 @@ async function main(): Promise<void> {
   stages.onStop("services", () => container.close());
 
   if (config.runWorker) {
-    const transport = createMailTransport(config);
-    const worker = await startWorker({
-      connectionString: database.ownerUrl,
-      concurrency: config.workerConcurrency,
-      pollIntervalMs: config.workerPollIntervalMs,
-      ...workerContext({ config, logger, clock: systemClock, sequelize: database.sequelize, transport }),
-      logger,
-    });
-    stages.onStop("worker", async () => {
-      await worker.stop();
-      transport.close();
-    });
+    stages.onStop("worker", await startConfiguredWorker(config, logger, database));
   }
 
   const server = createServer(createApp(container.services));

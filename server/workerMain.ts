@@ -2,9 +2,7 @@ import { loadConfig } from "./config/index.js";
 import { openDatabase } from "./db/connection.js";
 import { Lifecycle } from "./lifecycle.js";
 import { createLogger } from "./logger.js";
-import { createMailTransport, workerContext } from "./services/container.js";
-import { systemClock } from "./domain/calendar.js";
-import { startWorker } from "./worker.js";
+import { startConfiguredWorker } from "./services/container.js";
 
 /**
  * The background worker on its own, for deployments that keep web instances (RUN_WORKER=false)
@@ -17,18 +15,7 @@ async function main(): Promise<void> {
   lifecycle.installSignalHandlers();
   const database = await openDatabase(config, logger, { applicationName: "moussanada-worker", migrate: true });
   lifecycle.onStop("database", () => database.close());
-  const transport = createMailTransport(config);
-  const worker = await startWorker({
-    connectionString: database.ownerUrl,
-    concurrency: config.workerConcurrency,
-    pollIntervalMs: config.workerPollIntervalMs,
-    ...workerContext({ config, logger, clock: systemClock, sequelize: database.sequelize, transport }),
-    logger,
-  });
-  lifecycle.onStop("worker", async () => {
-    await worker.stop();
-    transport.close();
-  });
+  lifecycle.onStop("worker", await startConfiguredWorker(config, logger, database));
   logger.info({ concurrency: config.workerConcurrency }, "worker started");
 }
 

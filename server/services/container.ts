@@ -4,11 +4,11 @@ import type { AppServices } from "../app.js";
 import { SecretBox } from "../auth/secretBox.js";
 import type { Config } from "../config/index.js";
 import { listShippedMigrations } from "../db/migrator.js";
-import type { Clock } from "../domain/calendar.js";
+import { systemClock, type Clock } from "../domain/calendar.js";
 import type { Logger } from "../logger.js";
 import type { DeliveryContext } from "../mail/deliverOutboxMessage.js";
 import { captureTransport, smtpTransport, type MailTransport } from "../mail/transport.js";
-import type { WorkerContext } from "../worker.js";
+import { startWorker, type WorkerContext } from "../worker.js";
 import { Readiness } from "./readiness.js";
 
 export interface ServiceContainer {
@@ -65,5 +65,28 @@ export function workerContext(options: {
   return {
     delivery: deliveryContext(config, logger, sequelize, transport),
     accounts: { sequelize, clock, publicUrl: config.publicUrl, secretBox: new SecretBox(config.encryptionKey) },
+  };
+}
+
+/**
+ * Starts the job worker with this configuration's mail transport, on the owner's connection
+ * (graphile-worker's tables are the owner's); the returned function stops both.
+ */
+export async function startConfiguredWorker(
+  config: Config,
+  logger: Logger,
+  database: { ownerUrl: string; sequelize: Sequelize },
+): Promise<() => Promise<void>> {
+  const transport = createMailTransport(config);
+  const worker = await startWorker({
+    connectionString: database.ownerUrl,
+    concurrency: config.workerConcurrency,
+    pollIntervalMs: config.workerPollIntervalMs,
+    ...workerContext({ config, logger, clock: systemClock, sequelize: database.sequelize, transport }),
+    logger,
+  });
+  return async () => {
+    await worker.stop();
+    transport.close();
   };
 }
