@@ -1,19 +1,21 @@
 import path from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
 import { expect } from "chai";
-import express, { type Express } from "express";
-import type { Runner } from "graphile-worker";
 import type { Browser, Locator, Page } from "playwright-core";
 import ar from "../../client/src/i18n/ar.json" with { type: "json" };
 import fr from "../../client/src/i18n/fr.json" with { type: "json" };
 import { hashPassword } from "../../server/auth/passwords.js";
-import { captureTransport } from "../../server/mail/transport.js";
 import { User } from "../../server/models/index.js";
-import { deliveryContext } from "../../server/services/container.js";
-import { startWorker } from "../../server/worker.js";
-import { chromiumAvailable, launchBrowser, SCREENSHOT_DIR, serve, type RunningApp } from "../helpers/browser.js";
-import { buildTestApp } from "../helpers/testApp.js";
-import { resetDatabase, TEST_NOW, testLogger } from "../helpers/testDatabase.js";
+import {
+  chromiumAvailable,
+  isFocused,
+  launchBrowser,
+  SCREENSHOT_DIR,
+  seriousAccessibilityViolations,
+  serveAppWithWorker,
+  type BrowserApp,
+  type RunningApp,
+} from "../helpers/browser.js";
+import { resetDatabase, TEST_NOW } from "../helpers/testDatabase.js";
 
 type Language = "fr" | "ar";
 const TEXTS = { fr, ar } as const;
@@ -26,26 +28,11 @@ const PEOPLE: Record<Language, { fullName: string; email: string; phone: string 
   ar: { fullName: "فاطمة الزهراء بناني", email: "fatima.bennani@tanneries-marrakech.ma", phone: "0661234567" },
 };
 
-async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
-    );
-}
-
-async function isFocused(locator: Locator): Promise<boolean> {
-  // Runs in the page: `element.ownerDocument` avoids needing the DOM types in the Node tsconfig.
-  return locator.evaluate((element) => element === element.ownerDocument.activeElement);
-}
-
 describe("browser: accounts — register, confirm by e-mail, sign in and out, admin users (fr and ar)", function () {
   this.timeout(240_000);
   let browser: Browser;
   let running: RunningApp;
-  let worker: Runner | undefined;
+  let served: BrowserApp | undefined;
   const cspViolations: string[] = [];
   const pageErrors: string[] = [];
 
@@ -60,30 +47,8 @@ describe("browser: accounts — register, confirm by e-mail, sign in and out, ad
     await resetDatabase();
     // The links in the e-mails must point at this server, whose port is known only once it listens:
     // listen first, then build the app with that address and let the front door hand requests to it.
-    let app: Express | null = null;
-    const front = express();
-    front.use((req, res, next) => (app ? app(req, res, next) : res.status(503).end()));
-    running = await serve(front);
-    const context = buildTestApp({
-      config: { clientDistDir: path.resolve("client", "dist"), publicUrl: running.baseUrl },
-    });
-    app = context.app;
-    const databaseUrl = process.env.TEST_DATABASE_URL;
-    if (!databaseUrl) throw new Error("TEST_DATABASE_URL is not set");
-    // The test app runs no worker: this one sends the e-mails (captured for /dev/mail).
-    worker = await startWorker({
-      connectionString: databaseUrl,
-      concurrency: 1,
-      pollIntervalMs: 100,
-      delivery: deliveryContext(context.services.config, testLogger, context.sequelize, captureTransport()),
-      accounts: {
-        sequelize: context.sequelize,
-        clock: context.clock,
-        publicUrl: running.baseUrl,
-        secretBox: context.services.secretBox,
-      },
-      logger: testLogger,
-    });
+    served = await serveAppWithWorker();
+    running = served.running;
     await User.create({
       role: "admin",
       fullName: ADMIN.fullName,
@@ -104,8 +69,7 @@ describe("browser: accounts — register, confirm by e-mail, sign in and out, ad
 
   after(async () => {
     await browser?.close();
-    await worker?.stop();
-    await running?.close();
+    await served?.stop();
   });
 
   async function openPage(language: Language, viewport = { width: 1280, height: 900 }): Promise<Page> {

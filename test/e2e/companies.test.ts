@@ -1,19 +1,21 @@
 import path from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
 import { expect } from "chai";
-import express, { type Express } from "express";
-import type { Runner } from "graphile-worker";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import ar from "../../client/src/i18n/ar.json" with { type: "json" };
 import fr from "../../client/src/i18n/fr.json" with { type: "json" };
 import { iceWithKey } from "../../server/domain/ice.js";
-import { captureTransport } from "../../server/mail/transport.js";
-import { deliveryContext } from "../../server/services/container.js";
-import { startWorker } from "../../server/worker.js";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../factories/users.js";
-import { chromiumAvailable, launchBrowser, SCREENSHOT_DIR, serve, type RunningApp } from "../helpers/browser.js";
-import { buildTestApp } from "../helpers/testApp.js";
-import { resetDatabase, testLogger } from "../helpers/testDatabase.js";
+import {
+  chromiumAvailable,
+  isFocused,
+  launchBrowser,
+  SCREENSHOT_DIR,
+  seriousAccessibilityViolations,
+  serveAppWithWorker,
+  type BrowserApp,
+  type RunningApp,
+} from "../helpers/browser.js";
+import { resetDatabase } from "../helpers/testDatabase.js";
 
 type Language = "fr" | "ar";
 const TEXTS = { fr, ar } as const;
@@ -35,25 +37,11 @@ const COMPANIES: Record<Language, { name: string; ice: string; city: string; add
   },
 };
 
-async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
-    );
-}
-
-async function isFocused(locator: Locator): Promise<boolean> {
-  return locator.evaluate((element) => element === element.ownerDocument.activeElement);
-}
-
 describe("browser: companies — register a company, grant and revoke a mandate (fr and ar)", function () {
   this.timeout(240_000);
   let browser: Browser;
   let running: RunningApp;
-  let worker: Runner | undefined;
+  let served: BrowserApp | undefined;
   const cspViolations: string[] = [];
   const pageErrors: string[] = [];
 
@@ -66,37 +54,14 @@ describe("browser: companies — register a company, grant and revoke a mandate 
       this.skip();
     }
     await resetDatabase();
-    let app: Express | null = null;
-    const front = express();
-    front.use((req, res, next) => (app ? app(req, res, next) : res.status(503).end()));
-    running = await serve(front);
-    const context = buildTestApp({
-      config: { clientDistDir: path.resolve("client", "dist"), publicUrl: running.baseUrl },
-    });
-    app = context.app;
-    const databaseUrl = process.env.TEST_DATABASE_URL;
-    if (!databaseUrl) throw new Error("TEST_DATABASE_URL is not set");
-    // The test app runs no worker: this one sends the e-mails (mandate notices, captured).
-    worker = await startWorker({
-      connectionString: databaseUrl,
-      concurrency: 1,
-      pollIntervalMs: 100,
-      delivery: deliveryContext(context.services.config, testLogger, context.sequelize, captureTransport()),
-      accounts: {
-        sequelize: context.sequelize,
-        clock: context.clock,
-        publicUrl: running.baseUrl,
-        secretBox: context.services.secretBox,
-      },
-      logger: testLogger,
-    });
+    served = await serveAppWithWorker();
+    running = served.running;
     browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
-    await worker?.stop();
-    await running?.close();
+    await served?.stop();
   });
 
   afterEach(() => {

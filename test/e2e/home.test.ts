@@ -1,17 +1,16 @@
 import path from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
-import { chromiumAvailable, launchBrowser, SCREENSHOT_DIR, serve, type RunningApp } from "../helpers/browser.js";
+import {
+  chromiumAvailable,
+  launchBrowser,
+  SCREENSHOT_DIR,
+  seriousAccessibilityViolations,
+  serve,
+  type RunningApp,
+} from "../helpers/browser.js";
 import { resetDatabase } from "../helpers/testDatabase.js";
 import { buildTestApp } from "../helpers/testApp.js";
-
-async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length} node(s))`);
-}
 
 describe("browser smoke test: home and catalogue in French and Arabic", function () {
   this.timeout(120_000);

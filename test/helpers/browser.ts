@@ -3,8 +3,15 @@ import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
-import type { Express } from "express";
-import { chromium, type Browser } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import express, { type Express } from "express";
+import type { Runner } from "graphile-worker";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { captureTransport } from "../../server/mail/transport.js";
+import { workerContext } from "../../server/services/container.js";
+import { startWorker } from "../../server/worker.js";
+import { buildTestApp } from "./testApp.js";
+import { testLogger } from "./testDatabase.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOT_DIR = path.resolve("test", "e2e", "screenshots");
@@ -47,5 +54,64 @@ export async function serve(app: Express): Promise<RunningApp> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** axe's serious and critical findings on the page, one line each (empty when clean). */
+export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
+    );
+}
+
+export async function isFocused(locator: Locator): Promise<boolean> {
+  // Runs in the page: `element.ownerDocument` avoids needing the DOM types in the Node tsconfig.
+  return locator.evaluate((element) => element === element.ownerDocument.activeElement);
+}
+
+export interface BrowserApp {
+  running: RunningApp;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real app with the built client on a free port, plus a worker delivering its e-mails into
+ * the /dev/mail capture. The links in e-mails must point at this server, whose port is known only
+ * once it listens: a front door listens first and hands requests to the app built after it.
+ */
+export async function serveAppWithWorker(): Promise<BrowserApp> {
+  let app: Express | null = null;
+  const front = express();
+  front.use((req, res, next) => (app ? app(req, res, next) : res.status(503).end()));
+  const running = await serve(front);
+  const context = buildTestApp({
+    config: { clientDistDir: path.resolve("client", "dist"), publicUrl: running.baseUrl },
+  });
+  app = context.app;
+  const databaseUrl = process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) throw new Error("TEST_DATABASE_URL is not set");
+  const worker: Runner = await startWorker({
+    connectionString: databaseUrl,
+    concurrency: 1,
+    pollIntervalMs: 100,
+    ...workerContext({
+      config: context.services.config,
+      logger: testLogger,
+      clock: context.clock,
+      sequelize: context.sequelize,
+      transport: captureTransport(),
+    }),
+    logger: testLogger,
+  });
+  return {
+    running,
+    stop: async () => {
+      await worker.stop();
+      await running.close();
+    },
   };
 }
