@@ -34,5 +34,3 @@ export const nationalIdField = () =>
     const upper = text.toUpperCase();
     return /^[A-Z]{1,2}\d{1,7}$/.test(upper) ? upper : null;
   }).messages({ "nationalId.invalid": "key:field.national-id.invalid" });
-
-export const uuidParam = () => Joi.string().guid({ version: ["uuidv4", "uuidv5", "uuidv7"] });

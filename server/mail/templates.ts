@@ -45,10 +45,6 @@ function readTemplate(...segments: string[]): string {
   return content;
 }
 
-export function templateExists(name: string, locale: Locale): boolean {
-  return existsSync(path.join(EMAIL_TEMPLATES_DIR, locale, `${name}.html`));
-}
-
 /**
  * Renders templates/email/{locale}/{name}.{html,txt} inside the shared layout; the subject is the
  * first line of the .txt file ("Subject: …"). Every value is escaped in the HTML part.

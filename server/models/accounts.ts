@@ -5,7 +5,6 @@ import {
   type ForeignKey,
   type InferAttributes,
   type InferCreationAttributes,
-  type NonAttribute,
   type Sequelize,
 } from "sequelize";
 import type { Locale } from "../i18n/index.js";
@@ -36,10 +35,6 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare lastLoginAt: Date | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
-
-  get isActive(): NonAttribute<boolean> {
-    return this.disabledAt === null;
-  }
 }
 
 export type TokenPurpose = "verify-email" | "password-reset" | "account-setup";
