@@ -50,3 +50,13 @@ export interface Pagination {
   page: number;
   pageSize: number;
 }
+
+/** LIMIT and OFFSET of a page, for Sequelize finders. */
+export function pageWindow(query: Pagination): { limit: number; offset: number } {
+  return { limit: query.pageSize, offset: (query.page - 1) * query.pageSize };
+}
+
+/** An ILIKE pattern matching `text` anywhere, its own % and _ taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+}

@@ -3,7 +3,7 @@ import { Op, type WhereOptions } from "sequelize";
 import { AuditEvent } from "../../models/index.js";
 import { listOf, type ApiRouter } from "../apiRouter.js";
 import { requireRole } from "../auth/guards.js";
-import { paginationSchema, type Pagination } from "../validation.js";
+import { pageWindow, paginationSchema, type Pagination } from "../validation.js";
 
 const auditEventSchema = Joi.object({
   id: Joi.string().required(),
@@ -65,8 +65,7 @@ export function registerAuditRoutes(api: ApiRouter): void {
       const { rows, count } = await AuditEvent.findAndCountAll({
         where,
         order: [["position", "DESC"]],
-        limit: query.pageSize,
-        offset: (query.page - 1) * query.pageSize,
+        ...pageWindow(query),
       });
       res.json({
         items: rows.map((event) => ({

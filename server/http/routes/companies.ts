@@ -14,7 +14,7 @@ import {
 } from "../../commands/companies.js";
 import { localDate } from "../../domain/calendar.js";
 import { checkIce } from "../../domain/ice.js";
-import { parseMoney } from "../../domain/money.js";
+import { formatMoney, parseMoney } from "../../domain/money.js";
 import { AppError } from "../../errors.js";
 import { Company, LEGAL_FORMS, Mandate, User } from "../../models/index.js";
 import {
@@ -29,7 +29,7 @@ import { listOf, type ApiRouter } from "../apiRouter.js";
 import { currentUser, requireRole } from "../auth/guards.js";
 import { companySchema, mandateSchema, presentCompany, presentMandate } from "../presenters/companies.js";
 import { emailField, fullNameField, localeField } from "../schemas.js";
-import { paginationSchema, type Pagination } from "../validation.js";
+import { containsPattern, pageWindow, paginationSchema, type Pagination } from "../validation.js";
 
 const TAGS = ["Entreprises et mandats"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,10 +40,16 @@ const iceField = () =>
     .custom((value: string, helpers) => (checkIce(value) === null ? value : helpers.error("ice.invalid")))
     .messages({ "ice.invalid": "key:companies.invalid-ice" });
 
-/** Amounts are strings ("1250000.00"); a JSON number, "1e5" or "12,50" is refused. */
+/**
+ * Amounts are strings ("1250000.00"); a JSON number, "1e5" or "12,50" is refused. The validated
+ * value is the canonical two-decimal form ("12.5" → "12.50") the NUMERIC column and the API use.
+ */
 export const moneyField = () =>
   Joi.string()
-    .custom((value: string, helpers) => (parseMoney(value) === null ? helpers.error("money.format") : value))
+    .custom((value: string, helpers) => {
+      const centimes = parseMoney(value);
+      return centimes === null ? helpers.error("money.format") : formatMoney(centimes);
+    })
     .messages({ "money.format": "key:field.money.format", "string.base": "key:field.money.format" });
 
 /** A calendar date "YYYY-MM-DD" that exists (no 2026-02-30): one check, so one error. */
@@ -55,12 +61,6 @@ const dateField = () =>
       ? helpers.error("date.base")
       : value;
   });
-
-/** Normalises a money string to two decimals ("12.5" → "12.50") for the NUMERIC column. */
-function twoDecimals(value: string): string {
-  const [units = "0", fraction = ""] = value.split(".");
-  return `${units}.${fraction.padEnd(2, "0")}`;
-}
 
 const profileFields = {
   ice: iceField(),
@@ -134,12 +134,7 @@ export function registerCompanyRoutes(api: ApiRouter, deps: CompanyDeps): void {
     },
     handler: async ({ body }, req, res) => {
       const actor = requireRole(req, "applicant", "prescriber");
-      const company = await registerCompany(
-        deps,
-        { ...body, annualTurnover: twoDecimals(body.annualTurnover) },
-        actor,
-        actorFrom(req, actor),
-      );
+      const company = await registerCompany(deps, body, actor, actorFrom(req, actor));
       const record = await loadCompanyRecord(company.id);
       res.status(201).json(presentCompany(record.company, companyPermissions(actor, record)));
     },
@@ -176,7 +171,7 @@ export function registerCompanyRoutes(api: ApiRouter, deps: CompanyDeps): void {
         Object.assign(where, { id: live.map((mandate) => mandate.companyId) });
       }
       if (query.q) {
-        const pattern = `%${query.q.replace(/[\\%_]/g, "\\$&")}%`;
+        const pattern = containsPattern(query.q);
         Object.assign(where, { [Op.or]: [{ name: { [Op.iLike]: pattern } }, { ice: { [Op.like]: pattern } }] });
       }
       if (query.sector) Object.assign(where, { sectorCode: query.sector });
@@ -188,8 +183,7 @@ export function registerCompanyRoutes(api: ApiRouter, deps: CompanyDeps): void {
           ["name", "ASC"],
           ["id", "ASC"],
         ],
-        limit: query.pageSize,
-        offset: (query.page - 1) * query.pageSize,
+        ...pageWindow(query),
       });
       const mandates = await Mandate.findAll({ where: { companyId: rows.map((row) => row.id), revokedAt: null } });
       const items = rows.map((company) => {
@@ -235,8 +229,7 @@ export function registerCompanyRoutes(api: ApiRouter, deps: CompanyDeps): void {
       const actor = currentUser(req);
       const record = await loadCompanyRecord(params.id);
       policies.authorize(actor, "update", "Company", record, context());
-      const changes = body.annualTurnover ? { ...body, annualTurnover: twoDecimals(body.annualTurnover) } : body;
-      await updateCompany(deps, record, changes, actorFrom(req, actor), liveMandateOf(actor, record, context().today));
+      await updateCompany(deps, record, body, actorFrom(req, actor), liveMandateOf(actor, record, context().today));
       const updated = await loadCompanyRecord(params.id);
       res.json(presentCompany(updated.company, companyPermissions(actor, updated)));
     },

@@ -5,6 +5,7 @@ import { AppError } from "../../errors.js";
 import { escapeHtml } from "../../mail/templates.js";
 import { CapturedEmail, OutboxMessage } from "../../models/index.js";
 import { listOf, type ApiRouter } from "../apiRouter.js";
+import { pageWindow } from "../validation.js";
 
 /** Development only: the e-mails the app would have sent, for people and tests to read. */
 
@@ -50,8 +51,7 @@ export function registerDevMailApi(api: ApiRouter): void {
           ["createdAt", "DESC"],
           ["id", "DESC"],
         ],
-        limit: query.pageSize,
-        offset: (query.page - 1) * query.pageSize,
+        ...pageWindow(query),
       });
       res
         .set("Cache-Control", "no-store")

@@ -16,6 +16,7 @@ import {
   supplierSchema,
 } from "../presenters/reference.js";
 import type { ListPage } from "../types.js";
+import { containsPattern, pageWindow } from "../validation.js";
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -34,10 +35,6 @@ function pageOf<T>(items: T[], total: number, query: PageQuery): ListPage<T> {
   return { items, total, page: query.page, pageSize: query.pageSize };
 }
 
-function limits(query: PageQuery) {
-  return { limit: query.pageSize, offset: (query.page - 1) * query.pageSize };
-}
-
 const PUBLIC = "tout le monde, sans connexion";
 
 export function registerReferenceRoutes(api: ApiRouter, deps: { clock: Clock }): void {
@@ -52,7 +49,7 @@ export function registerReferenceRoutes(api: ApiRouter, deps: { clock: Clock }):
     handler: async ({ query }, _req, res) => {
       const { rows, count } = await Region.findAndCountAll({
         order: [[query.sort === "name" ? "nameFr" : "code", "ASC"]],
-        ...limits(query),
+        ...pageWindow(query),
       });
       res.json(pageOf(rows.map(presentRegion), count, query));
     },
@@ -70,7 +67,7 @@ export function registerReferenceRoutes(api: ApiRouter, deps: { clock: Clock }):
       const { rows, count } = await Sector.findAndCountAll({
         where: { active: true },
         order: [[query.sort === "name" ? "nameFr" : "code", "ASC"]],
-        ...limits(query),
+        ...pageWindow(query),
       });
       res.json(pageOf(rows.map(presentSector), count, query));
     },
@@ -86,8 +83,8 @@ export function registerReferenceRoutes(api: ApiRouter, deps: { clock: Clock }):
     responses: { 200: { description: "Fournisseurs actifs", schema: listOf(supplierSchema) } },
     handler: async ({ query }, _req, res) => {
       const where: WhereOptions<Supplier> = { active: true };
-      if (query.q) Object.assign(where, { name: { [Op.iLike]: `%${query.q.replace(/[\\%_]/g, "\\$&")}%` } });
-      const { rows, count } = await Supplier.findAndCountAll({ where, order: [["name", "ASC"]], ...limits(query) });
+      if (query.q) Object.assign(where, { name: { [Op.iLike]: containsPattern(query.q) } });
+      const { rows, count } = await Supplier.findAndCountAll({ where, order: [["name", "ASC"]], ...pageWindow(query) });
       res.json(pageOf(rows.map(presentSupplier), count, query));
     },
   });
@@ -115,7 +112,7 @@ export function registerReferenceRoutes(api: ApiRouter, deps: { clock: Clock }):
           ["sectorCode", "ASC"],
           ["nameFr", "ASC"],
         ],
-        ...limits(query),
+        ...pageWindow(query),
       });
       res.json(pageOf(rows.map(presentSolution), count, query));
     },
@@ -152,7 +149,7 @@ export function registerReferenceRoutes(api: ApiRouter, deps: { clock: Clock }):
           ["opensOn", "DESC"],
           ["code", "ASC"],
         ],
-        ...limits(query),
+        ...pageWindow(query),
       });
       res.json(
         pageOf(

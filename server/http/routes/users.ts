@@ -15,7 +15,7 @@ import { listOf, type ApiRouter } from "../apiRouter.js";
 import { requireRole } from "../auth/guards.js";
 import { presentUser, userSchema } from "../presenters/users.js";
 import { emailField, fullNameField, localeField, phoneField } from "../schemas.js";
-import { paginationSchema, type Pagination } from "../validation.js";
+import { containsPattern, pageWindow, paginationSchema, type Pagination } from "../validation.js";
 
 const TAGS = ["Administration des utilisateurs"];
 const ADMIN = "administrateur";
@@ -25,10 +25,6 @@ interface UserListQuery extends Pagination {
   status?: "active" | "disabled" | "unverified";
   q?: string;
   sort: "createdAt" | "-createdAt" | "fullName" | "email";
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, "\\$&");
 }
 
 export function registerUserRoutes(api: ApiRouter, deps: { accounts: AccountDeps; secretBox: SecretBox }): void {
@@ -54,7 +50,7 @@ export function registerUserRoutes(api: ApiRouter, deps: { accounts: AccountDeps
       if (query.status === "disabled") Object.assign(where, { disabledAt: { [Op.ne]: null } });
       if (query.status === "unverified") Object.assign(where, { emailVerifiedAt: null });
       if (query.q) {
-        const pattern = `%${escapeLike(query.q)}%`;
+        const pattern = containsPattern(query.q);
         Object.assign(where, { [Op.or]: [{ fullName: { [Op.iLike]: pattern } }, { email: { [Op.iLike]: pattern } }] });
       }
       const [column, direction] = query.sort.startsWith("-") ? [query.sort.slice(1), "DESC"] : [query.sort, "ASC"];
@@ -64,8 +60,7 @@ export function registerUserRoutes(api: ApiRouter, deps: { accounts: AccountDeps
           [column, direction],
           ["id", "ASC"],
         ],
-        limit: query.pageSize,
-        offset: (query.page - 1) * query.pageSize,
+        ...pageWindow(query),
       });
       res.json({
         items: rows.map((user) => presentUser(user, deps.secretBox)),
