@@ -6,7 +6,7 @@ import type { Clock } from "../domain/calendar.js";
 import { AppError, type FieldError } from "../errors.js";
 import type { Locale, MessageKey } from "../i18n/index.js";
 import { queueEmail } from "../mail/outbox.js";
-import { User, type PrescriberKind, type Role } from "../models/index.js";
+import { modelsSequelize, User, type PrescriberKind, type Role } from "../models/index.js";
 import type { Actor } from "./actor.js";
 import { recordAudit } from "./auditRecorder.js";
 import { consumeToken, issueToken } from "./tokens.js";
@@ -42,8 +42,7 @@ export function assertPasswordAcceptable(password: string, path = "password"): v
 
 /** Ends every session of a user (all devices), except optionally the one making the request. */
 export async function endSessionsOf(transaction: Transaction, userId: string, keepSessionId?: string): Promise<number> {
-  const sequelize = User.sequelize;
-  if (!sequelize) throw new Error("models are not initialised");
+  const sequelize = modelsSequelize();
   const ended = await sequelize.query<{ sid: string }>(
     `DELETE FROM sessions WHERE (sess -> 'passport' ->> 'user') = :userId ${keepSessionId ? "AND sid <> :keep" : ""} RETURNING sid`,
     { transaction, replacements: { userId, keep: keepSessionId ?? null }, type: QueryTypes.SELECT },

@@ -1,5 +1,5 @@
 import type { Transaction } from "sequelize";
-import { AuditEvent } from "../models/index.js";
+import { modelsSequelize } from "../models/index.js";
 import type { Actor } from "./actor.js";
 
 export interface AuditEntry {
@@ -15,8 +15,7 @@ export interface AuditEntry {
  * records was committed. Position and hashes are set by the database trigger, which chains it.
  */
 export async function recordAudit(transaction: Transaction, actor: Actor, entry: AuditEntry): Promise<void> {
-  const sequelize = AuditEvent.sequelize;
-  if (!sequelize) throw new Error("models are not initialised");
+  const sequelize = modelsSequelize();
   await sequelize.query(
     `INSERT INTO audit_events (actor_id, actor_role, action, entity_type, entity_id, before, after, ip, request_id, position, previous_hash, hash)
      VALUES (:actorId, :actorRole, :action, :entityType, :entityId, :before, :after, :ip, :requestId, 0, '', '')`,

@@ -1,6 +1,6 @@
 import type { Transaction } from "sequelize";
 import type { Locale } from "../i18n/index.js";
-import { OutboxMessage, type OutboxAttachment } from "../models/index.js";
+import { modelsSequelize, OutboxMessage, type OutboxAttachment } from "../models/index.js";
 
 export const SEND_EMAIL_TASK = "send_email";
 const MAX_SEND_ATTEMPTS = 12;
@@ -31,8 +31,7 @@ export async function queueEmail(transaction: Transaction, email: EmailToQueue):
     },
     { transaction },
   );
-  const sequelize = OutboxMessage.sequelize;
-  if (!sequelize) throw new Error("models are not initialised");
+  const sequelize = modelsSequelize();
   await sequelize.query("SELECT queue_job(:task, json_build_object('messageId', CAST(:id AS text)), :maxAttempts)", {
     transaction,
     replacements: { task: SEND_EMAIL_TASK, id: message.id, maxAttempts: MAX_SEND_ATTEMPTS },

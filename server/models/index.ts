@@ -7,7 +7,16 @@ export * from "./accounts.js";
 export * from "./companies.js";
 export * from "./reference.js";
 
+let bound: Sequelize | null = null;
+
+/** The instance initModels bound the models to, for raw queries inside their transactions. */
+export function modelsSequelize(): Sequelize {
+  if (!bound) throw new Error("models are not initialised");
+  return bound;
+}
+
 export function initModels(sequelize: Sequelize): void {
+  bound = sequelize;
   initReferenceModels(sequelize);
   initAccountModels(sequelize);
   initCompanyModels(sequelize);
