@@ -6,12 +6,12 @@ import fr from "../../client/src/i18n/fr.json" with { type: "json" };
 import { hashPassword } from "../../server/auth/passwords.js";
 import { User } from "../../server/models/index.js";
 import {
-  chromiumAvailable,
   isFocused,
   launchBrowser,
   SCREENSHOT_DIR,
   seriousAccessibilityViolations,
   serveAppWithWorker,
+  skipUnlessChromium,
   type BrowserApp,
   type RunningApp,
 } from "../helpers/browser.js";
@@ -37,16 +37,8 @@ describe("browser: accounts — register, confirm by e-mail, sign in and out, ad
   const pageErrors: string[] = [];
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      // eslint-disable-next-line no-console
-      console.warn(
-        "    ⚠ /usr/bin/chromium is missing: browser tests skipped (.ci/run installs it: apt-get install chromium)",
-      );
-      this.skip();
-    }
+    skipUnlessChromium(this);
     await resetDatabase();
-    // The links in the e-mails must point at this server, whose port is known only once it listens:
-    // listen first, then build the app with that address and let the front door hand requests to it.
     served = await serveAppWithWorker();
     running = served.running;
     await User.create({

@@ -6,12 +6,12 @@ import fr from "../../client/src/i18n/fr.json" with { type: "json" };
 import { iceWithKey } from "../../server/domain/ice.js";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../factories/users.js";
 import {
-  chromiumAvailable,
   isFocused,
   launchBrowser,
   SCREENSHOT_DIR,
   seriousAccessibilityViolations,
   serveAppWithWorker,
+  skipUnlessChromium,
   type BrowserApp,
   type RunningApp,
 } from "../helpers/browser.js";
@@ -46,13 +46,7 @@ describe("browser: companies — register a company, grant and revoke a mandate 
   const pageErrors: string[] = [];
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      // eslint-disable-next-line no-console
-      console.warn(
-        "    ⚠ /usr/bin/chromium is missing: browser tests skipped (.ci/run installs it: apt-get install chromium)",
-      );
-      this.skip();
-    }
+    skipUnlessChromium(this);
     await resetDatabase();
     served = await serveAppWithWorker();
     running = served.running;

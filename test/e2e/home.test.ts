@@ -2,11 +2,11 @@ import path from "node:path";
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 import {
-  chromiumAvailable,
   launchBrowser,
   SCREENSHOT_DIR,
   seriousAccessibilityViolations,
   serve,
+  skipUnlessChromium,
   type RunningApp,
 } from "../helpers/browser.js";
 import { resetDatabase } from "../helpers/testDatabase.js";
@@ -19,13 +19,7 @@ describe("browser smoke test: home and catalogue in French and Arabic", function
   const cspViolations: string[] = [];
 
   before(async function () {
-    if (!chromiumAvailable()) {
-      // eslint-disable-next-line no-console
-      console.warn(
-        "    ⚠ /usr/bin/chromium is missing: browser tests skipped (.ci/run installs it: apt-get install chromium)",
-      );
-      this.skip();
-    }
+    skipUnlessChromium(this);
     await resetDatabase();
     const { app } = buildTestApp({ config: { clientDistDir: path.resolve("client", "dist") } });
     running = await serve(app);

@@ -115,3 +115,13 @@ export async function serveAppWithWorker(): Promise<BrowserApp> {
     },
   };
 }
+
+/** Skips the calling suite, saying why, on a machine without Debian's Chromium. */
+export function skipUnlessChromium(suite: Mocha.Context): void {
+  if (chromiumAvailable()) return;
+  // eslint-disable-next-line no-console
+  console.warn(
+    `    ⚠ ${CHROMIUM_PATH} is missing: browser tests skipped (.ci/run installs it: apt-get install chromium)`,
+  );
+  suite.skip();
+}
