@@ -1,7 +1,10 @@
-import type { Sequelize } from "sequelize";
 import { hashPassword } from "../server/auth/passwords.js";
 import { iceWithKey } from "../server/domain/ice.js";
-import { Company, Mandate, User, type Role } from "../server/models/index.js";
+import { Op, type Sequelize } from "sequelize";
+import { SYSTEM_ACTOR } from "../server/commands/actor.js";
+import { createApplication } from "../server/commands/applications.js";
+import { localDate } from "../server/domain/calendar.js";
+import { Application, Call, Company, Mandate, Solution, User, type Role } from "../server/models/index.js";
 
 export const DEMO_PASSWORD = "Demo-2026!";
 
@@ -61,6 +64,7 @@ export async function seedDemoAccounts(
     }
   });
   await seedDemoCompany(sequelize);
+  await seedDemoDraft(sequelize, now);
   return DEMO_ACCOUNTS.map((account) => ({ role: account.role, email: account.email, password: DEMO_PASSWORD }));
 }
 
@@ -110,4 +114,54 @@ async function seedDemoCompany(sequelize: Sequelize): Promise<void> {
       { transaction },
     );
   });
+}
+
+/**
+ * A draft application of the demo company in the open call, with two investment lines and no
+ * documents yet: the wizard and the eligibility checklist have something to show at once.
+ */
+async function seedDemoDraft(sequelize: Sequelize, now: Date): Promise<void> {
+  const company = await Company.findOne({ where: { ice: DEMO_COMPANY_ICE } });
+  const owner = await User.findOne({ where: { email: "applicant@demo.ma" } });
+  if (!company || !owner) return;
+  if ((await Application.count({ where: { companyId: company.id } })) > 0) return;
+  const today = localDate(now);
+  const call = await Call.findOne({
+    where: { opensOn: { [Op.lte]: today }, closesOn: { [Op.gte]: today } },
+    order: [["opensOn", "DESC"]],
+  });
+  if (!call) return;
+  const solution = await Solution.findOne({
+    where: { sectorCode: company.sectorCode, active: true },
+    order: [["code", "ASC"]],
+  });
+  await createApplication(
+    { sequelize, clock: { now: () => now } },
+    {
+      companyId: company.id,
+      callId: call.id,
+      sectorCode: company.sectorCode,
+      solutionIds: solution ? [solution.id] : [],
+      description:
+        "Informatiser la planification de la production et le suivi des commandes de l'atelier (38 salariés), " +
+        "aujourd'hui tenus sur papier et tableur.",
+      lines: [
+        {
+          category: "software",
+          label: "Progiciel de gestion de production textile (licence 3 ans)",
+          supplierId: solution?.supplierId ?? null,
+          amountExclTax: "180000.00",
+          vatRate: "0.20",
+        },
+        {
+          category: "services",
+          label: "Paramétrage, reprise des données et formation des équipes",
+          supplierId: solution?.supplierId ?? null,
+          amountExclTax: "45000.00",
+          vatRate: "0.20",
+        },
+      ],
+    },
+    { user: owner, actor: { ...SYSTEM_ACTOR, userId: owner.id, role: owner.role }, mandate: null },
+  );
 }

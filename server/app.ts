@@ -17,15 +17,18 @@ import { buildOpenApiDocument, openApiRoutes } from "./http/openapi.js";
 import { registerAccountRoutes } from "./http/routes/account.js";
 import { registerAuditRoutes } from "./http/routes/audit.js";
 import { registerAuthRoutes } from "./http/routes/auth.js";
+import { registerApplicationRoutes } from "./http/routes/applications.js";
 import { registerCompanyRoutes } from "./http/routes/companies.js";
 import { devMailPages, registerDevMailApi } from "./http/routes/devMail.js";
 import { healthRoutes } from "./http/routes/health.js";
 import { registerReferenceRoutes } from "./http/routes/reference.js";
+import { registerSimulatorRoutes } from "./http/routes/simulator.js";
 import { registerUserRoutes } from "./http/routes/users.js";
 import { staticClient } from "./http/staticClient.js";
 import "./http/types.js";
 import type { Logger } from "./logger.js";
 import type { Readiness } from "./services/readiness.js";
+import type { DocumentStore } from "./storage/documentStore.js";
 
 /** Everything the HTTP layer needs, built once by server/main.ts (or by a test) and passed in. */
 export interface AppServices {
@@ -37,6 +40,8 @@ export interface AppServices {
   /** A plain pg pool for the session store. */
   sessionPool: pg.Pool;
   secretBox: SecretBox;
+  /** Where application documents live: local disk or S3-compatible storage. */
+  documentStore: DocumentStore;
 }
 
 export const API_PREFIX = "/api/v1";
@@ -103,6 +108,14 @@ function setUpApi(app: Express, services: AppServices): void {
   registerAccountRoutes(api, { accounts, secretBox });
   registerUserRoutes(api, { accounts, secretBox });
   registerCompanyRoutes(api, { sequelize, clock, publicUrl: config.publicUrl });
+  registerSimulatorRoutes(api, { clock });
+  registerApplicationRoutes(api, {
+    sequelize,
+    clock,
+    publicUrl: config.publicUrl,
+    store: services.documentStore,
+    uploads: config.uploads,
+  });
   registerAuditRoutes(api);
   if (!config.isProduction) registerDevMailApi(api);
   api.router.use(notFoundHandler());

@@ -2,13 +2,19 @@ import type { MessageKey } from "./i18n/index.js";
 
 /** One error class for everything the API refuses on purpose, with a stable code and status. */
 
-export interface FieldError {
-  /** Dotted path of the offending field, e.g. `lines.0.amountExclTax`. */
-  path: string;
-  /** Message key in server/i18n, translated in the requester's language by the error handler. */
-  key: MessageKey;
-  params?: Record<string, string | number>;
-}
+export type FieldError =
+  | {
+      /** Dotted path of the offending field, e.g. `lines.0.amountExclTax`. */
+      path: string;
+      /** Message key in server/i18n, translated in the requester's language by the error handler. */
+      key: MessageKey;
+      params?: Record<string, string | number>;
+    }
+  | {
+      path: string;
+      /** A sentence already written in the requester's language (e.g. an eligibility verdict). */
+      text: string;
+    };
 
 export type ErrorCode =
   | "validation-failed"
@@ -27,12 +33,15 @@ export type ErrorCode =
   | "email-not-verified"
   | "account-disabled"
   | "account-locked"
-  | "token-invalid";
+  | "token-invalid"
+  | "application-ineligible";
 
 export interface AppErrorOptions {
   /** Key of the sentence explaining this occurrence; defaults to the code's generic detail. */
   detailKey?: MessageKey;
   params?: Record<string, string | number>;
+  /** Parameters that are themselves messages (a status label), translated before interpolation. */
+  labelParams?: Record<string, MessageKey>;
   errors?: FieldError[];
   /** Sent as Retry-After on 429 and 503 answers. */
   retryAfterSeconds?: number;
@@ -41,6 +50,7 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   readonly detailKey: MessageKey;
   readonly params: Record<string, string | number>;
+  readonly labelParams: Record<string, MessageKey>;
   readonly errors: FieldError[] | undefined;
   readonly retryAfterSeconds: number | undefined;
 
@@ -53,6 +63,7 @@ export class AppError extends Error {
     this.name = "AppError";
     this.detailKey = options.detailKey ?? (`problem.${code}.detail` as MessageKey);
     this.params = options.params ?? {};
+    this.labelParams = options.labelParams ?? {};
     this.errors = options.errors;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }

@@ -4,8 +4,9 @@ import { createApp } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config/index.js";
 import { openDatabase, type DatabaseHandle } from "./db/connection.js";
 import { systemClock } from "./domain/calendar.js";
+import { purgeStaleUploads } from "./http/uploads.js";
 import { Lifecycle } from "./lifecycle.js";
-import { createLogger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 import { createServices, startConfiguredWorker } from "./services/container.js";
 
 const REQUEST_DRAIN_MS = 10_000;
@@ -60,6 +61,24 @@ function readConfig(): Config {
   }
 }
 
+/**
+ * Temporary uploads live on this machine only, so each web instance sweeps its own: at start-up
+ * (a killed process may have left some) and every hour.
+ */
+function sweepStaleUploads(logger: Logger): () => Promise<void> {
+  const sweep = () =>
+    purgeStaleUploads().then(
+      (removed) => {
+        if (removed > 0) logger.info({ removed }, "stale temporary uploads removed");
+      },
+      (error: unknown) => logger.warn({ err: error }, "could not sweep temporary uploads"),
+    );
+  void sweep();
+  const timer = setInterval(() => void sweep(), 60 * 60 * 1000);
+  timer.unref();
+  return async () => clearInterval(timer);
+}
+
 let lifecycle: Lifecycle | null = null;
 
 async function main(): Promise<void> {
@@ -86,6 +105,8 @@ async function main(): Promise<void> {
   if (config.runWorker) {
     stages.onStop("worker", await startConfiguredWorker(config, logger, database));
   }
+
+  stages.onStop("upload sweeper", sweepStaleUploads(logger));
 
   const server = createServer(createApp(container.services));
   await listen(server, config);

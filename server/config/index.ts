@@ -1,4 +1,6 @@
 import path from "node:path";
+import type { UploadLimits } from "../commands/applications.js";
+import type { StorageConfig } from "../storage/documentStore.js";
 import Joi from "joi";
 
 export type NodeEnv = "development" | "production" | "test";
@@ -35,6 +37,8 @@ export interface Config {
   workerConcurrency: number;
   workerPollIntervalMs: number;
   rateLimits: RateLimits;
+  storage: StorageConfig;
+  uploads: UploadLimits;
 }
 
 /** Per client IP, shared by every instance through PostgreSQL. */
@@ -78,6 +82,21 @@ const environmentSchema = Joi.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: Joi.number().integer().min(1).default(20),
   RATE_LIMIT_REGISTRATIONS_PER_HOUR: Joi.number().integer().min(1).default(20),
   RATE_LIMIT_PASSWORD_RESETS_PER_HOUR: Joi.number().integer().min(1).default(10),
+  STORAGE_DRIVER: Joi.string().valid("local", "s3").default("local"),
+  STORAGE_DIR: Joi.string(),
+  S3_ENDPOINT: Joi.string().uri({ scheme: ["http", "https"] }),
+  S3_REGION: Joi.string().default("us-east-1"),
+  S3_BUCKET: Joi.string().when("STORAGE_DRIVER", { is: "s3", then: Joi.required() }),
+  S3_ACCESS_KEY_ID: Joi.string().when("STORAGE_DRIVER", { is: "s3", then: Joi.required() }),
+  S3_SECRET_ACCESS_KEY: Joi.string().when("STORAGE_DRIVER", { is: "s3", then: Joi.required() }),
+  S3_FORCE_PATH_STYLE: Joi.boolean(),
+  S3_PREFIX: Joi.string().allow("").default(""),
+  UPLOAD_MAX_FILE_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
+  UPLOAD_MAX_FILES_PER_APPLICATION: Joi.number().integer().min(1).max(200).default(20),
 })
   .when(Joi.object({ NODE_ENV: Joi.valid("production").required() }).unknown(), {
     then: Joi.object({
@@ -89,6 +108,25 @@ const environmentSchema = Joi.object({
     }),
   })
   .unknown(true);
+
+function storageConfig(value: Record<string, unknown>, dataDir: string, rootDir: string): StorageConfig {
+  if (value.STORAGE_DRIVER === "s3") {
+    const endpoint = (value.S3_ENDPOINT as string | undefined) ?? null;
+    return {
+      driver: "s3",
+      endpoint,
+      region: value.S3_REGION as string,
+      bucket: value.S3_BUCKET as string,
+      accessKeyId: value.S3_ACCESS_KEY_ID as string,
+      secretAccessKey: value.S3_SECRET_ACCESS_KEY as string,
+      // S3-compatible servers (MinIO, Garage…) rarely serve virtual-hosted bucket names.
+      forcePathStyle: (value.S3_FORCE_PATH_STYLE as boolean | undefined) ?? endpoint !== null,
+      prefix: value.S3_PREFIX as string,
+    };
+  }
+  const directory = value.STORAGE_DIR as string | undefined;
+  return { driver: "local", directory: directory ? path.resolve(rootDir, directory) : path.join(dataDir, "documents") };
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -118,6 +156,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const isProduction = env === "production";
   const port = value.PORT as number;
   const rootDir = process.cwd();
+  const dataDir = path.resolve(rootDir, value.DATA_DIR as string);
   return {
     env,
     isProduction,
@@ -127,7 +166,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     databaseUrl: (value.DATABASE_URL as string | undefined) ?? null,
     migrationDatabaseUrl: (value.MIGRATION_DATABASE_URL as string | undefined) ?? null,
     databasePoolMax: value.DATABASE_POOL_MAX as number,
-    dataDir: path.resolve(rootDir, value.DATA_DIR as string),
+    dataDir,
     sessionSecret: (value.SESSION_SECRET as string | undefined) ?? DEVELOPMENT_SESSION_SECRET,
     logLevel: (value.LOG_LEVEL as string | undefined) ?? (env === "test" ? "silent" : "info"),
     jsonBodyLimit: value.JSON_BODY_LIMIT as string,
@@ -143,6 +182,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       loginPerMinute: value.RATE_LIMIT_LOGIN_PER_MINUTE as number,
       registrationsPerHour: value.RATE_LIMIT_REGISTRATIONS_PER_HOUR as number,
       passwordResetsPerHour: value.RATE_LIMIT_PASSWORD_RESETS_PER_HOUR as number,
+    },
+    storage: storageConfig(value as Record<string, unknown>, dataDir, rootDir),
+    uploads: {
+      maxFileBytes: value.UPLOAD_MAX_FILE_BYTES as number,
+      maxDocumentsPerApplication: value.UPLOAD_MAX_FILES_PER_APPLICATION as number,
     },
   };
 }

@@ -32,6 +32,8 @@ export interface RouteSpec<Q, B, P> {
   access: string;
   query?: Joi.ObjectSchema<Q>;
   body?: Joi.Schema<B>;
+  /** Documents a body the handler reads itself (multipart uploads); not validated here. */
+  requestBody?: { contentType: string; schema: Joi.Schema };
   params?: Joi.ObjectSchema<P>;
   responses: Record<number, ResponseSpec>;
   handler: (input: RouteInput<Q, B, P>, req: Request, res: Response) => Promise<void> | void;
@@ -101,6 +103,12 @@ export class ApiRouter {
       operation.requestBody = {
         required: true,
         content: { "application/json": { schema: j2s(spec.body).swagger } },
+      };
+    }
+    if (spec.requestBody) {
+      operation.requestBody = {
+        required: true,
+        content: { [spec.requestBody.contentType]: { schema: j2s(spec.requestBody.schema).swagger } },
       };
     }
     for (const [status, response] of Object.entries(spec.responses)) {

@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { describeMoneyInput, formatMoney, parseMoney } from "../domain/money.js";
 import { normalisePhone } from "../domain/phone.js";
 
 /** Shared request fields; a `key:` message names the server/i18n sentence shown to the user. */
@@ -34,3 +35,32 @@ export const nationalIdField = () =>
     const upper = text.toUpperCase();
     return /^[A-Z]{1,2}\d{1,7}$/.test(upper) ? upper : null;
   }).messages({ "nationalId.invalid": "key:field.national-id.invalid" });
+
+/**
+ * Amounts are strings ("1250000.00"); a JSON number, "1e5" or "12,50" is refused. The validated
+ * value is the canonical two-decimal form ("12.5" → "12.50") the NUMERIC column and the API use.
+ */
+export const moneyField = () =>
+  Joi.string()
+    .custom((value: string, helpers) => {
+      const centimes = parseMoney(value);
+      if (centimes !== null) return formatMoney(centimes);
+      return helpers.error(`money.${describeMoneyInput(value) ?? "format"}`);
+    })
+    .messages({
+      "money.format": "key:field.money.format",
+      "money.too-many-decimals": "key:field.money.too-many-decimals",
+      "money.negative": "key:field.money.negative",
+      "money.too-large": "key:field.money.too-large",
+      "string.base": "key:field.money.format",
+    });
+
+/** A calendar date "YYYY-MM-DD" that exists (no 2026-02-30): one check, so one error. */
+export const dateField = () =>
+  Joi.string().custom((value: string, helpers) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return helpers.error("date.base");
+    const parsed = new Date(`${value}T00:00:00Z`);
+    return Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value
+      ? helpers.error("date.base")
+      : value;
+  });

@@ -1,9 +1,11 @@
 import type { Sequelize } from "sequelize";
 import { initAccountModels } from "./accounts.js";
+import { initApplicationModels } from "./applications.js";
 import { initCompanyModels } from "./companies.js";
 import { initReferenceModels } from "./reference.js";
 
 export * from "./accounts.js";
+export * from "./applications.js";
 export * from "./companies.js";
 export * from "./reference.js";
 
@@ -20,4 +22,5 @@ export function initModels(sequelize: Sequelize): void {
   initReferenceModels(sequelize);
   initAccountModels(sequelize);
   initCompanyModels(sequelize);
+  initApplicationModels(sequelize);
 }

@@ -1,4 +1,4 @@
-import type { Company, Mandate, User } from "../models/index.js";
+import type { Application, Company, Mandate, User } from "../models/index.js";
 import { PolicyRegistry, type PolicyContext } from "./registry.js";
 
 export type { PolicyContext };
@@ -22,10 +22,30 @@ export type CompanyAction = (typeof COMPANY_ACTIONS)[number];
 export const MANDATE_ACTIONS = ["read", "revoke"] as const;
 export type MandateAction = (typeof MANDATE_ACTIONS)[number];
 
+/** An application with its company's record: the file belongs to whoever acts for the company. */
+export interface ApplicationRecord {
+  application: Application;
+  companyRecord: CompanyRecord;
+}
+
+export const APPLICATION_ACTIONS = [
+  "read",
+  "update",
+  "uploadDocument",
+  "deleteDocument",
+  "downloadDocument",
+  "submit",
+  "withdraw",
+  "readHistory",
+  "downloadReceipt",
+] as const;
+export type ApplicationAction = (typeof APPLICATION_ACTIONS)[number];
+
 interface Subjects {
   [subject: string]: { record: unknown; action: string };
   Company: { record: CompanyRecord; action: CompanyAction };
   Mandate: { record: { mandate: Mandate; company: Company }; action: MandateAction };
+  Application: { record: ApplicationRecord; action: ApplicationAction };
 }
 
 export const policies = new PolicyRegistry<Subjects>();
@@ -58,3 +78,21 @@ policies.allow(
   (actor, { mandate }) => actor.role === "prescriber" && mandate.prescriberId === actor.id,
 );
 policies.allow("Mandate", ["read"], (actor) => actor.role === "officer" || actor.role === "admin");
+
+// An application is the company's: its owner and the prescribers it mandates file and follow it.
+// Whether the file's status allows an action is the status machine's answer (409), not a policy's.
+policies.allow("Application", APPLICATION_ACTIONS, (actor, { companyRecord }) =>
+  ownsCompany(actor, companyRecord.company),
+);
+policies.allow(
+  "Application",
+  APPLICATION_ACTIONS,
+  (actor, { companyRecord }, { today }) => liveMandateOf(actor, companyRecord, today) !== null,
+);
+
+// Officers and administrators see a file once it has been submitted; a draft is the company's own.
+policies.allow(
+  "Application",
+  ["read", "downloadDocument", "readHistory", "downloadReceipt"],
+  (actor, { application }) => (actor.role === "officer" || actor.role === "admin") && application.reference !== null,
+);

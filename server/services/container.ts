@@ -9,6 +9,7 @@ import type { Logger } from "../logger.js";
 import type { DeliveryContext } from "../mail/deliverOutboxMessage.js";
 import { captureTransport, smtpTransport, type MailTransport } from "../mail/transport.js";
 import { startWorker, type WorkerContext } from "../worker.js";
+import { createDocumentStore } from "../storage/documentStore.js";
 import { Readiness } from "./readiness.js";
 
 export interface ServiceContainer {
@@ -28,14 +29,16 @@ export function createServices(options: {
   // An idle client dropped by a restarting PostgreSQL must not crash the process; the pool
   // replaces it on the next request.
   sessionPool.on("error", (error) => options.logger.warn({ err: error }, "session pool: idle connection lost"));
+  const documentStore = createDocumentStore(options.config.storage);
   const services: AppServices = {
     config: options.config,
     logger: options.logger,
     clock: options.clock,
-    readiness: new Readiness(options.sequelize, listShippedMigrations()),
+    readiness: new Readiness(options.sequelize, listShippedMigrations(), documentStore),
     sequelize: options.sequelize,
     sessionPool,
     secretBox: new SecretBox(options.config.encryptionKey),
+    documentStore,
   };
   return { services, close: () => sessionPool.end() };
 }

@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import type { Express } from "express";
 import type { Sequelize } from "sequelize";
 import { createApp, type AppServices } from "../../server/app.js";
@@ -6,6 +8,7 @@ import { listShippedMigrations } from "../../server/db/migrator.js";
 import type { Clock } from "../../server/domain/calendar.js";
 import { Readiness } from "../../server/services/readiness.js";
 import { SecretBox } from "../../server/auth/secretBox.js";
+import { createDocumentStore, type DocumentStore } from "../../server/storage/documentStore.js";
 import { resetDatabase, TEST_NOW, testLogger, testSequelize, testSessionPool } from "./testDatabase.js";
 
 /** A clock the test moves by hand. */
@@ -26,28 +29,41 @@ export interface TestContext {
   clock: FixedClock;
 }
 
+/** Documents of the test run: a private folder, never the development data under .data/. */
+export const TEST_DOCUMENTS_DIRECTORY = path.join(os.tmpdir(), `moussanada-test-documents-${process.pid}`);
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: "test" }), ...overrides };
+  return {
+    ...loadConfig({ NODE_ENV: "test" }),
+    storage: { driver: "local", directory: TEST_DOCUMENTS_DIRECTORY },
+    ...overrides,
+  };
 }
 
 /** The app as production builds it, on the test database, with a controllable clock. */
-export function buildTestApp(options: { now?: string; config?: Partial<Config> } = {}): TestContext {
+export function buildTestApp(
+  options: { now?: string; config?: Partial<Config>; documentStore?: DocumentStore } = {},
+): TestContext {
   const sequelize = testSequelize();
   const clock = new FixedClock(new Date(options.now ?? TEST_NOW));
+  const config = testConfig(options.config);
   const services: AppServices = {
-    config: testConfig(options.config),
+    config,
     logger: testLogger,
     clock,
     readiness: new Readiness(sequelize, listShippedMigrations()),
     sequelize,
     sessionPool: testSessionPool(),
     secretBox: new SecretBox(testConfig().encryptionKey),
+    documentStore: options.documentStore ?? createDocumentStore(config.storage),
   };
   return { app: createApp(services), sequelize, services, clock };
 }
 
 /** For a test file: a fresh database state before its first test, and the app to call. */
-export function useTestApp(options: { now?: string; config?: Partial<Config> } = {}): () => TestContext {
+export function useTestApp(
+  options: { now?: string; config?: Partial<Config>; documentStore?: DocumentStore } = {},
+): () => TestContext {
   let context: TestContext | null = null;
   before(async () => {
     await resetDatabase();

@@ -49,8 +49,38 @@ describe("config", () => {
         workerConcurrency: 2,
         workerPollIntervalMs: 1000,
         rateLimits: { loginPerMinute: 20, registrationsPerHour: 20, passwordResetsPerHour: 10 },
+        storage: { driver: "local", directory: path.resolve(process.cwd(), ".data", "documents") },
+        uploads: { maxFileBytes: 10 * 1024 * 1024, maxDocumentsPerApplication: 20 },
       };
       expect(config).to.deep.equal(expected);
+    });
+
+    it("switches documents to an S3-compatible store, path-style when an endpoint is given", () => {
+      const config = loadConfig({
+        STORAGE_DRIVER: "s3",
+        S3_ENDPOINT: "http://minio:9000",
+        S3_BUCKET: "moussanada-documents",
+        S3_ACCESS_KEY_ID: "key",
+        S3_SECRET_ACCESS_KEY: "secret",
+      });
+      expect(config.storage).to.deep.equal({
+        driver: "s3",
+        endpoint: "http://minio:9000",
+        region: "us-east-1",
+        bucket: "moussanada-documents",
+        accessKeyId: "key",
+        secretAccessKey: "secret",
+        forcePathStyle: true,
+        prefix: "",
+      });
+    });
+
+    it("refuses the S3 driver without its bucket and credentials", () => {
+      const error = configError({ STORAGE_DRIVER: "s3" });
+      expect(error.problems.join(" "))
+        .to.match(/S3_BUCKET/)
+        .and.match(/S3_ACCESS_KEY_ID/)
+        .and.match(/S3_SECRET_ACCESS_KEY/);
     });
 
     it("keeps the test environment silent", () => {

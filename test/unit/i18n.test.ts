@@ -192,9 +192,10 @@ describe("i18n", () => {
         "account-disabled": true,
         "account-locked": true,
         "token-invalid": true,
+        "application-ineligible": true,
       };
       const codes = Object.keys(allCodes);
-      expect(codes).to.have.length(17);
+      expect(codes).to.have.length(18);
       for (const code of codes) {
         for (const part of ["title", "detail"]) {
           expect(french, `fr ${code}.${part}`).to.have.property(`problem.${code}.${part}`);

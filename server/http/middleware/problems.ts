@@ -52,14 +52,18 @@ export function sendProblem(req: Request, res: Response, error: AppError, debug?
     code: error.code,
     title: translate(locale, `problem.${error.code}.title` as MessageKey),
     status: error.status,
-    detail: translate(locale, error.detailKey, { requestId, ...error.params }),
+    detail: translate(locale, error.detailKey, {
+      requestId,
+      ...error.params,
+      ...Object.fromEntries(Object.entries(error.labelParams).map(([name, key]) => [name, translate(locale, key)])),
+    }),
     instance: req.originalUrl,
     requestId,
     ...(error.errors
       ? {
           errors: error.errors.map((field) => ({
             path: field.path,
-            message: translate(locale, field.key, field.params),
+            message: "text" in field ? field.text : translate(locale, field.key, field.params),
           })),
         }
       : {}),

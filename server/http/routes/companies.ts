@@ -14,7 +14,6 @@ import {
 } from "../../commands/companies.js";
 import { localDate } from "../../domain/calendar.js";
 import { checkIce } from "../../domain/ice.js";
-import { formatMoney, parseMoney } from "../../domain/money.js";
 import { AppError } from "../../errors.js";
 import { Company, LEGAL_FORMS, Mandate, User } from "../../models/index.js";
 import {
@@ -28,7 +27,7 @@ import {
 import { listOf, type ApiRouter } from "../apiRouter.js";
 import { currentUser, requireRole } from "../auth/guards.js";
 import { companySchema, mandateSchema, presentCompany, presentMandate } from "../presenters/companies.js";
-import { emailField, fullNameField, localeField } from "../schemas.js";
+import { dateField, emailField, fullNameField, localeField, moneyField } from "../schemas.js";
 import { containsPattern, pageWindow, paginationSchema, type Pagination } from "../validation.js";
 
 const TAGS = ["Entreprises et mandats"];
@@ -39,28 +38,6 @@ const iceField = () =>
     .trim()
     .custom((value: string, helpers) => (checkIce(value) === null ? value : helpers.error("ice.invalid")))
     .messages({ "ice.invalid": "key:companies.invalid-ice" });
-
-/**
- * Amounts are strings ("1250000.00"); a JSON number, "1e5" or "12,50" is refused. The validated
- * value is the canonical two-decimal form ("12.5" → "12.50") the NUMERIC column and the API use.
- */
-export const moneyField = () =>
-  Joi.string()
-    .custom((value: string, helpers) => {
-      const centimes = parseMoney(value);
-      return centimes === null ? helpers.error("money.format") : formatMoney(centimes);
-    })
-    .messages({ "money.format": "key:field.money.format", "string.base": "key:field.money.format" });
-
-/** A calendar date "YYYY-MM-DD" that exists (no 2026-02-30): one check, so one error. */
-const dateField = () =>
-  Joi.string().custom((value: string, helpers) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return helpers.error("date.base");
-    const parsed = new Date(`${value}T00:00:00Z`);
-    return Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value
-      ? helpers.error("date.base")
-      : value;
-  });
 
 const profileFields = {
   ice: iceField(),

@@ -1,0 +1,632 @@
+import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from "sequelize";
+import {
+  allowsTransition,
+  isEditable,
+  type ApplicationStatus,
+  type ApplicationTransition,
+  APPLICATION_TRANSITIONS,
+} from "../domain/applicationStatus.js";
+import { callStatus, localDate, type Clock } from "../domain/calendar.js";
+import type { LineCategory, VatRate } from "../domain/grant.js";
+import { formatMoney, fromDatabase } from "../domain/money.js";
+import { AppError, type FieldError } from "../errors.js";
+import { displayInstant, displayMoney } from "../i18n/format.js";
+import type { Locale, MessageKey } from "../i18n/index.js";
+import { queueEmail } from "../mail/outbox.js";
+import {
+  Application,
+  ApplicationDocument,
+  ApplicationLine,
+  ApplicationStatusChange,
+  ApplicationSubmission,
+  Call,
+  Mandate,
+  modelsSequelize,
+  Sector,
+  Solution,
+  Supplier,
+  User,
+  type DocumentMimeType,
+  type DocumentType,
+} from "../models/index.js";
+import type { DocumentStore } from "../storage/documentStore.js";
+import { newStorageKey } from "../storage/documentStore.js";
+import type { Actor } from "./actor.js";
+import {
+  assessApplication,
+  latestRules,
+  loadApplication,
+  type Assessment,
+  type LoadedApplication,
+} from "./applicationAssessment.js";
+import { recordAudit } from "./auditRecorder.js";
+
+export interface UploadLimits {
+  maxFileBytes: number;
+  maxDocumentsPerApplication: number;
+}
+
+export interface ApplicationDeps {
+  sequelize: Sequelize;
+  clock: Clock;
+  publicUrl: string;
+  store: DocumentStore;
+  uploads: UploadLimits;
+}
+
+export interface LineInput {
+  category: LineCategory;
+  label: string;
+  supplierId: string | null;
+  /** Canonical "12500.00", validated by the route. */
+  amountExclTax: string;
+  vatRate: VatRate;
+}
+
+export interface ApplicationAnswers {
+  sectorCode: string;
+  solutionIds: string[];
+  description: string;
+  lines: LineInput[];
+}
+
+export interface NewApplication extends ApplicationAnswers {
+  companyId: string;
+  callId: string;
+}
+
+/** Who acts, and through which mandate when a prescriber acts for the company. */
+export interface Acting {
+  user: User;
+  actor: Actor;
+  mandate: Mandate | null;
+}
+
+export function illegalTransition(status: ApplicationStatus): AppError {
+  return new AppError("conflict", 409, {
+    detailKey: "applications.illegal-transition",
+    labelParams: { status: `application-status.${status}` as MessageKey },
+  });
+}
+
+function assertTransition(application: Application, transition: ApplicationTransition): void {
+  if (!allowsTransition(application.status, transition)) throw illegalTransition(application.status);
+}
+
+function assertEditable(application: Application): void {
+  if (!isEditable(application.status)) {
+    throw new AppError("conflict", 409, {
+      detailKey: "applications.not-editable",
+      labelParams: { status: `application-status.${application.status}` as MessageKey },
+    });
+  }
+}
+
+/** The audit trail's view of a file: its answers and computed amounts. */
+function auditedApplication(loaded: LoadedApplication): Record<string, unknown> {
+  const { application, lines, solutions } = loaded;
+  return {
+    companyId: application.companyId,
+    callId: application.callId,
+    status: application.status,
+    reference: application.reference,
+    sectorCode: application.sectorCode,
+    description: application.description,
+    solutionIds: solutions.map((solution) => solution.id),
+    lines: lines.map((line) => ({
+      category: line.category,
+      label: line.label,
+      supplierId: line.supplierId,
+      amountExclTax: line.amountExclTax,
+      vatRate: line.vatRate,
+    })),
+    eligibleAmount: application.eligibleAmount,
+    grantAmount: application.grantAmount,
+  };
+}
+
+async function recordMandateUse(transaction: Transaction, acting: Acting, purpose: string): Promise<void> {
+  if (!acting.mandate) return;
+  await recordAudit(transaction, acting.actor, {
+    action: "mandate.used",
+    entityType: "mandate",
+    entityId: acting.mandate.id,
+    after: { companyId: acting.mandate.companyId, purpose },
+  });
+}
+
+/** Sector, solutions and suppliers named in the answers exist, are active and fit together. */
+async function assertAnswersValid(
+  transaction: Transaction,
+  answers: Partial<ApplicationAnswers>,
+  sectorCode: string,
+): Promise<void> {
+  const errors: FieldError[] = [];
+  const sector = await Sector.findOne({ where: { code: sectorCode, active: true }, transaction });
+  if (!sector) errors.push({ path: "sectorCode", key: "applications.unknown-sector" });
+  if (answers.solutionIds && answers.solutionIds.length > 0) {
+    const solutions = await Solution.findAll({ where: { id: answers.solutionIds, active: true }, transaction });
+    answers.solutionIds.forEach((id, index) => {
+      const solution = solutions.find((candidate) => candidate.id === id);
+      if (!solution) errors.push({ path: `solutionIds.${index}`, key: "applications.unknown-solution" });
+      else if (solution.sectorCode !== sectorCode) {
+        errors.push({ path: `solutionIds.${index}`, key: "applications.solution-other-sector" });
+      }
+    });
+  }
+  const supplierIds = (answers.lines ?? []).flatMap((line) => (line.supplierId ? [line.supplierId] : []));
+  if (supplierIds.length > 0) {
+    const suppliers = await Supplier.findAll({
+      where: { id: supplierIds, active: true },
+      attributes: ["id"],
+      transaction,
+    });
+    (answers.lines ?? []).forEach((line, index) => {
+      if (line.supplierId && !suppliers.some((supplier) => supplier.id === line.supplierId)) {
+        errors.push({ path: `lines.${index}.supplierId`, key: "applications.unknown-supplier" });
+      }
+    });
+  }
+  if (errors.length > 0) throw AppError.validation(errors);
+}
+
+async function replaceLines(transaction: Transaction, applicationId: string, lines: LineInput[]): Promise<void> {
+  await ApplicationLine.destroy({ where: { applicationId }, transaction });
+  await ApplicationLine.bulkCreate(
+    lines.map((line, position) => ({ ...line, applicationId, position })),
+    { transaction, validate: true },
+  );
+}
+
+async function replaceSolutions(transaction: Transaction, applicationId: string, solutionIds: string[]): Promise<void> {
+  const sequelize = modelsSequelize();
+  await sequelize.query("DELETE FROM application_solutions WHERE application_id = :applicationId", {
+    transaction,
+    replacements: { applicationId },
+  });
+  for (const solutionId of new Set(solutionIds)) {
+    await sequelize.query(
+      "INSERT INTO application_solutions (application_id, solution_id) VALUES (:applicationId, :solutionId)",
+      { transaction, replacements: { applicationId, solutionId } },
+    );
+  }
+}
+
+/** Stores the amounts the lists sort and filter on; answers always recompute them. */
+async function refreshAmounts(transaction: Transaction, loaded: LoadedApplication, at: Date): Promise<Assessment> {
+  const assessment = await assessApplication(loaded, at, transaction);
+  await loaded.application.update(
+    {
+      eligibleAmount: formatMoney(assessment.computation.eligibleAmount),
+      vatAmount: formatMoney(assessment.computation.vatAmount),
+      grantAmount: formatMoney(assessment.computation.grantAmount),
+    },
+    { transaction },
+  );
+  return assessment;
+}
+
+/** Moves the file to `to`, writing its history row; the caller writes the audit event. */
+export async function changeStatus(
+  transaction: Transaction,
+  application: Application,
+  to: ApplicationStatus,
+  acting: Pick<Acting, "user">,
+  at: Date,
+  comment: string | null = null,
+): Promise<void> {
+  const from = application.status;
+  await application.update({ status: to, statusChangedAt: at }, { transaction });
+  await ApplicationStatusChange.create(
+    { applicationId: application.id, fromStatus: from, toStatus: to, actorId: acting.user.id, comment },
+    { transaction },
+  );
+}
+
+async function mustLoad(id: string, transaction: Transaction): Promise<LoadedApplication> {
+  const loaded = await loadApplication(id, { transaction, lock: true });
+  if (!loaded) throw AppError.notFound();
+  return loaded;
+}
+
+/** Opens a draft for a company in a call; the company's owner or a mandated prescriber does. */
+export async function createApplication(
+  deps: Pick<ApplicationDeps, "sequelize" | "clock">,
+  input: NewApplication,
+  acting: Acting,
+): Promise<string> {
+  const now = deps.clock.now();
+  return deps.sequelize.transaction(async (transaction) => {
+    const call = await Call.findByPk(input.callId, { transaction });
+    if (!call) throw AppError.validation([{ path: "callId", key: "applications.unknown-call" }]);
+    if (callStatus(call, localDate(now)) === "closed") {
+      throw AppError.validation([{ path: "callId", key: "applications.call-closed" }]);
+    }
+    const rules = await latestRules(call.id, transaction);
+    if (!rules) throw AppError.validation([{ path: "callId", key: "applications.unknown-call" }]);
+    await assertAnswersValid(transaction, input, input.sectorCode);
+
+    const application = await Application.create(
+      {
+        companyId: input.companyId,
+        callId: call.id,
+        callRulesId: rules.id,
+        sectorCode: input.sectorCode,
+        description: input.description,
+        reference: null,
+        approvedAmount: null,
+        createdBy: acting.user.id,
+        filedViaMandateId: acting.mandate?.id ?? null,
+        submittedAt: null,
+        statusChangedAt: now,
+      },
+      { transaction },
+    );
+    await replaceLines(transaction, application.id, input.lines);
+    await replaceSolutions(transaction, application.id, input.solutionIds);
+    await ApplicationStatusChange.create(
+      { applicationId: application.id, fromStatus: null, toStatus: "draft", actorId: acting.user.id, comment: null },
+      { transaction },
+    );
+    const loaded = await mustLoad(application.id, transaction);
+    await refreshAmounts(transaction, loaded, now);
+    await recordAudit(transaction, acting.actor, {
+      action: "application.created",
+      entityType: "application",
+      entityId: application.id,
+      after: auditedApplication(loaded),
+    });
+    await recordMandateUse(transaction, acting, "application.created");
+    return application.id;
+  });
+}
+
+/** Changes the answers of a draft, or of a file the officer sent back for information. */
+export async function updateApplication(
+  deps: ApplicationDeps,
+  id: string,
+  changes: Partial<ApplicationAnswers>,
+  acting: Acting,
+): Promise<void> {
+  const now = deps.clock.now();
+  await deps.sequelize.transaction(async (transaction) => {
+    const before = await mustLoad(id, transaction);
+    assertEditable(before.application);
+    const sectorCode = changes.sectorCode ?? before.application.sectorCode;
+    await assertAnswersValid(transaction, changes, sectorCode);
+    const auditedBefore = auditedApplication(before);
+
+    const rules = before.application.status === "draft" ? await latestRules(before.call.id, transaction) : null;
+    await before.application.update(
+      {
+        sectorCode,
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
+        ...(rules ? { callRulesId: rules.id } : {}),
+      },
+      { transaction },
+    );
+    if (changes.lines) await replaceLines(transaction, id, changes.lines);
+    if (changes.solutionIds) await replaceSolutions(transaction, id, changes.solutionIds);
+    const after = await mustLoad(id, transaction);
+    await refreshAmounts(transaction, after, now);
+    await recordAudit(transaction, acting.actor, {
+      action: "application.updated",
+      entityType: "application",
+      entityId: id,
+      before: auditedBefore,
+      after: auditedApplication(after),
+    });
+    await recordMandateUse(transaction, acting, "application.updated");
+  });
+}
+
+export interface CheckedUpload {
+  tempPath: string;
+  /** Already sanitised for display and Content-Disposition. */
+  originalName: string;
+  size: number;
+  type: DocumentType;
+  mimeType: DocumentMimeType;
+  sha256: string;
+}
+
+/** Refuses early, before the bytes are read, when the file cannot take documents any more. */
+export async function assertAcceptsDocuments(id: string): Promise<void> {
+  const application = await Application.findByPk(id, { attributes: ["id", "status"] });
+  if (!application) throw AppError.notFound();
+  assertEditable(application);
+}
+
+/**
+ * Stores the bytes under a fresh random key, then records the document in the file's
+ * transaction; if that transaction fails the bytes are removed again, so a refused upload
+ * leaves nothing behind.
+ */
+export async function attachDocument(
+  deps: ApplicationDeps,
+  id: string,
+  upload: CheckedUpload,
+  acting: Acting,
+): Promise<ApplicationDocument> {
+  const storageKey = newStorageKey();
+  await deps.store.putFile(storageKey, upload.tempPath, upload.mimeType);
+  try {
+    return await deps.sequelize.transaction(async (transaction) => {
+      const application = await Application.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!application) throw AppError.notFound();
+      assertEditable(application);
+      const count = await ApplicationDocument.count({ where: { applicationId: id }, transaction });
+      if (count >= deps.uploads.maxDocumentsPerApplication) {
+        throw AppError.validation([
+          {
+            path: "file",
+            key: "applications.too-many-documents",
+            params: { max: deps.uploads.maxDocumentsPerApplication },
+          },
+        ]);
+      }
+      const document = await ApplicationDocument.create(
+        {
+          applicationId: id,
+          type: upload.type,
+          originalName: upload.originalName,
+          mimeType: upload.mimeType,
+          sizeBytes: upload.size,
+          sha256: upload.sha256,
+          storageKey,
+          uploadedBy: acting.user.id,
+          verdictReason: null,
+          verdictBy: null,
+          verdictAt: null,
+        },
+        { transaction },
+      );
+      application.changed("updatedAt", true);
+      await application.save({ transaction });
+      await recordAudit(transaction, acting.actor, {
+        action: "document.uploaded",
+        entityType: "document",
+        entityId: document.id,
+        after: {
+          applicationId: id,
+          type: document.type,
+          originalName: document.originalName,
+          mimeType: document.mimeType,
+          size: upload.size,
+          sha256: document.sha256,
+        },
+      });
+      await recordMandateUse(transaction, acting, "document.uploaded");
+      return document;
+    });
+  } catch (error) {
+    await deps.store.remove(storageKey);
+    throw error;
+  }
+}
+
+/** Removes a document from an editable file; its bytes leave the store once the row is gone. */
+export async function removeDocument(
+  deps: ApplicationDeps,
+  id: string,
+  documentId: string,
+  acting: Acting,
+): Promise<void> {
+  const storageKey = await deps.sequelize.transaction(async (transaction) => {
+    const application = await Application.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
+    if (!application) throw AppError.notFound();
+    const document = await ApplicationDocument.findOne({ where: { id: documentId, applicationId: id }, transaction });
+    if (!document) throw AppError.notFound();
+    assertEditable(application);
+    await document.destroy({ transaction });
+    await recordAudit(transaction, acting.actor, {
+      action: "document.deleted",
+      entityType: "document",
+      entityId: document.id,
+      before: { applicationId: id, type: document.type, originalName: document.originalName, sha256: document.sha256 },
+    });
+    await recordMandateUse(transaction, acting, "document.deleted");
+    return document.storageKey;
+  });
+  await deps.store.remove(storageKey);
+}
+
+/** "MS-2026-00042": the next number of the year, gapless because it is taken in the transaction. */
+export async function nextReference(transaction: Transaction, series: string, year: number, digits: number) {
+  const [row] = await modelsSequelize().query<{ last_value: number }>(
+    `INSERT INTO reference_counters (series, year, last_value) VALUES (:series, :year, 1)
+     ON CONFLICT (series, year) DO UPDATE SET last_value = reference_counters.last_value + 1
+     RETURNING last_value`,
+    { type: QueryTypes.SELECT, transaction, replacements: { series, year } },
+  );
+  if (!row) throw new Error("reference counter did not answer");
+  return `${series}-${year}-${String(row.last_value).padStart(digits, "0")}`;
+}
+
+export interface SubmissionOutcome {
+  body: Record<string, unknown>;
+  replayed: boolean;
+}
+
+export interface SubmissionPresenter {
+  /** The answer to store and send: the application as the submitter sees it after submission. */
+  answer(loaded: LoadedApplication, assessment: Assessment, transaction: Transaction): Promise<Record<string, unknown>>;
+  /** One sentence per failed criterion, in the submitter's language. */
+  failures(loaded: LoadedApplication, assessment: Assessment): FieldError[];
+  /** What the receipt prints, frozen at submission. */
+  snapshot(
+    loaded: LoadedApplication,
+    assessment: Assessment,
+    submissionNumber: number,
+    transaction: Transaction,
+  ): Promise<Record<string, unknown>>;
+}
+
+function ineligible(errors: FieldError[]): AppError {
+  return new AppError("application-ineligible", 422, { errors });
+}
+
+/**
+ * Submits a file. The row lock serialises every submit of one application, so of any number of
+ * parallel requests exactly one submits; a retry with the same Idempotency-Key gets the stored
+ * answer again, another key gets 409 because the file is no longer a draft.
+ */
+export async function submitApplication(
+  deps: ApplicationDeps,
+  id: string,
+  idempotencyKey: string,
+  acting: Acting,
+  presenter: SubmissionPresenter,
+): Promise<SubmissionOutcome> {
+  const now = deps.clock.now();
+  try {
+    return await deps.sequelize.transaction(async (transaction) => {
+      const loaded = await mustLoad(id, transaction);
+      const previous = await ApplicationSubmission.findOne({
+        where: { applicationId: id, idempotencyKey },
+        transaction,
+      });
+      if (previous) return { body: previous.response, replayed: true };
+      const { application } = loaded;
+      assertTransition(application, "submit");
+
+      const assessment = await assessApplication(loaded, now, transaction);
+      if (!assessment.eligible) throw ineligible(presenter.failures(loaded, assessment));
+
+      const rules = application.status === "draft" ? await latestRules(application.callId, transaction) : null;
+      const reference =
+        application.reference ?? (await nextReference(transaction, "MS", Number(localDate(now).slice(0, 4)), 5));
+      const fromStatus = application.status;
+      await application.update(
+        {
+          reference,
+          submittedAt: now,
+          ...(rules ? { callRulesId: rules.id } : {}),
+          eligibleAmount: formatMoney(assessment.computation.eligibleAmount),
+          vatAmount: formatMoney(assessment.computation.vatAmount),
+          grantAmount: formatMoney(assessment.computation.grantAmount),
+        },
+        { transaction },
+      );
+      await changeStatus(transaction, application, APPLICATION_TRANSITIONS.submit.to, acting, now);
+      const submissionNumber = (await ApplicationSubmission.count({ where: { applicationId: id }, transaction })) + 1;
+
+      const submitted = await mustLoad(id, transaction);
+      const body = await presenter.answer(submitted, assessment, transaction);
+      await ApplicationSubmission.create(
+        {
+          applicationId: id,
+          sequence: submissionNumber,
+          idempotencyKey,
+          submittedBy: acting.user.id,
+          snapshot: await presenter.snapshot(submitted, assessment, submissionNumber, transaction),
+          response: body,
+        },
+        { transaction },
+      );
+      await recordAudit(transaction, acting.actor, {
+        action: "application.submitted",
+        entityType: "application",
+        entityId: id,
+        before: { status: fromStatus },
+        after: { ...auditedApplication(submitted), submission: submissionNumber },
+      });
+      await recordMandateUse(transaction, acting, "application.submitted");
+      await queueSubmissionEmails(deps, transaction, submitted, acting, submissionNumber);
+      return { body, replayed: false };
+    });
+  } catch (error) {
+    // Two drafts of one company in one call submitted at the same instant: the database's
+    // "one open file per call" index turns the second into the verdict it would have had.
+    if (error instanceof UniqueConstraintError && /applications_one_open/.test(String(error.parent))) {
+      throw ineligible([
+        { path: "eligibility.no_other_open_application", key: "eligibility.no_other_open_application.racing" },
+      ]);
+    }
+    throw error;
+  }
+}
+
+/** Confirmation to the company's manager and, when a prescriber filed it, to that prescriber. */
+async function queueSubmissionEmails(
+  deps: ApplicationDeps,
+  transaction: Transaction,
+  loaded: LoadedApplication,
+  acting: Acting,
+  submissionNumber: number,
+): Promise<void> {
+  const { application, company } = loaded;
+  const applicationUrl = `${deps.publicUrl}/dossiers/${application.id}`;
+  const dataFor = (locale: Locale, recipientName: string) => ({
+    recipientName,
+    companyName: company.name,
+    reference: application.reference ?? "",
+    grantAmount: displayMoney(fromDatabase(application.grantAmount), locale),
+    eligibleAmount: displayMoney(fromDatabase(application.eligibleAmount), locale),
+    submittedAt: displayInstant(application.submittedAt ?? deps.clock.now(), locale),
+    submissionNumber: String(submissionNumber),
+    applicationUrl,
+  });
+  const owner = company.owner ?? null;
+  if (owner) {
+    await queueEmail(transaction, {
+      to: owner.email,
+      template: "application-submitted",
+      locale: owner.locale,
+      data: dataFor(owner.locale, owner.fullName),
+    });
+  } else if (company.managerEmail) {
+    await queueEmail(transaction, {
+      to: company.managerEmail,
+      template: "application-submitted",
+      locale: "fr",
+      data: dataFor("fr", company.managerName ?? ""),
+    });
+  }
+  const prescriberId = acting.mandate?.prescriberId ?? (await filingPrescriberId(transaction, application));
+  if (!prescriberId || prescriberId === owner?.id) return;
+  const prescriber = await User.findByPk(prescriberId, { transaction });
+  if (!prescriber) return;
+  await queueEmail(transaction, {
+    to: prescriber.email,
+    template: "application-submitted",
+    locale: prescriber.locale,
+    data: dataFor(prescriber.locale, prescriber.fullName),
+  });
+}
+
+async function filingPrescriberId(transaction: Transaction, application: Application): Promise<string | null> {
+  if (!application.filedViaMandateId) return null;
+  const mandate = await Mandate.findByPk(application.filedViaMandateId, { transaction, attributes: ["prescriberId"] });
+  return mandate?.prescriberId ?? null;
+}
+
+/** The company takes its file back: from a draft, a submitted file or one awaiting information. */
+export async function withdrawApplication(
+  deps: ApplicationDeps,
+  id: string,
+  acting: Acting,
+  comment: string | null,
+): Promise<void> {
+  const now = deps.clock.now();
+  await deps.sequelize.transaction(async (transaction) => {
+    const loaded = await mustLoad(id, transaction);
+    assertTransition(loaded.application, "withdraw");
+    const fromStatus = loaded.application.status;
+    await changeStatus(transaction, loaded.application, APPLICATION_TRANSITIONS.withdraw.to, acting, now, comment);
+    await recordAudit(transaction, acting.actor, {
+      action: "application.withdrawn",
+      entityType: "application",
+      entityId: id,
+      before: { status: fromStatus },
+      after: { status: "withdrawn", comment },
+    });
+    await recordMandateUse(transaction, acting, "application.withdrawn");
+  });
+}
+
+/** A read through a mandate is a use of it, and is audited like a write. */
+export async function auditApplicationRead(deps: ApplicationDeps, acting: Acting, purpose: string): Promise<void> {
+  if (!acting.mandate) return;
+  await deps.sequelize.transaction((transaction) => recordMandateUse(transaction, acting, purpose));
+}

@@ -1,0 +1,558 @@
+import { pipeline } from "node:stream/promises";
+import type { Request, Response } from "express";
+import Joi from "joi";
+import { Op, type Order, type WhereOptions } from "sequelize";
+import { actorFrom } from "../../commands/actor.js";
+import { assessApplication, loadApplication, type LoadedApplication } from "../../commands/applicationAssessment.js";
+import {
+  assertAcceptsDocuments,
+  attachDocument,
+  auditApplicationRead,
+  createApplication,
+  removeDocument,
+  submitApplication,
+  updateApplication,
+  withdrawApplication,
+  type Acting,
+  type ApplicationAnswers,
+  type ApplicationDeps,
+  type NewApplication,
+} from "../../commands/applications.js";
+import { APPLICATION_STATUSES } from "../../domain/applicationStatus.js";
+import { localDate } from "../../domain/calendar.js";
+import { LINE_CATEGORIES, VAT_RATES } from "../../domain/grant.js";
+import { AppError } from "../../errors.js";
+import { isLocale, type Locale } from "../../i18n/index.js";
+import {
+  Application,
+  APPLICATION_DOCUMENT_TYPES,
+  ApplicationDocument,
+  ApplicationStatusChange,
+  ApplicationSubmission,
+  Call,
+  Company,
+  Mandate,
+  User,
+  type DocumentType,
+} from "../../models/index.js";
+import { renderReceipt } from "../../pdf/receipt.js";
+import {
+  APPLICATION_ACTIONS,
+  liveMandateOf,
+  policies,
+  type ApplicationAction,
+  type ApplicationRecord,
+  type PolicyContext,
+} from "../../policies/index.js";
+import { StoredObjectMissingError } from "../../storage/documentStore.js";
+import { contentDisposition } from "../../storage/uploadInspection.js";
+import { listOf, type ApiRouter } from "../apiRouter.js";
+import { currentUser, requireRole } from "../auth/guards.js";
+import {
+  applicationPermissions,
+  applicationSchema,
+  applicationSummarySchema,
+  documentSchema,
+  failedCriteria,
+  historySchema,
+  presentApplication,
+  presentApplicationSummary,
+  presentDocument,
+} from "../presenters/applications.js";
+import { receiptData, type ReceiptSnapshot } from "../presenters/receipt.js";
+import { moneyField } from "../schemas.js";
+import { inspectReceivedDocument, receiveSingleUpload } from "../uploads.js";
+import { containsPattern, pageWindow, paginationSchema, type Pagination } from "../validation.js";
+
+const TAGS = ["Dossiers"];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
+
+export const lineSchema = Joi.object({
+  category: Joi.string()
+    .valid(...LINE_CATEGORIES)
+    .required(),
+  label: Joi.string().trim().min(2).max(200).required(),
+  supplierId: Joi.string().guid().allow(null).default(null),
+  amountExclTax: moneyField().required(),
+  vatRate: Joi.string()
+    .valid(...VAT_RATES)
+    .required()
+    .messages({ "any.only": "key:field.vat-rate.invalid", "string.base": "key:field.vat-rate.invalid" }),
+});
+
+const answerFields = {
+  sectorCode: Joi.string().trim().max(64),
+  solutionIds: Joi.array().items(Joi.string().guid()).max(20).unique(),
+  description: Joi.string().trim().allow("").max(4000),
+  lines: Joi.array().items(lineSchema).max(50),
+};
+
+/** Unknown fields (status, amounts, reference…) are dropped, never applied: no mass assignment. */
+const creationSchema = Joi.object({
+  companyId: Joi.string().guid().required(),
+  callId: Joi.string().guid().required(),
+  sectorCode: answerFields.sectorCode.required(),
+  solutionIds: answerFields.solutionIds.default([]),
+  description: answerFields.description.default(""),
+  lines: answerFields.lines.default([]),
+}).options({ stripUnknown: true });
+
+const updateSchema = Joi.object(answerFields).options({ stripUnknown: true });
+
+const SORTS: Record<string, Order> = {
+  "-updatedAt": [["updatedAt", "DESC"]],
+  updatedAt: [["updatedAt", "ASC"]],
+  "-submittedAt": [["submittedAt", "DESC NULLS LAST"]],
+  submittedAt: [["submittedAt", "ASC NULLS LAST"]],
+  reference: [["reference", "ASC NULLS LAST"]],
+  "-grantAmount": [["grantAmount", "DESC"]],
+  grantAmount: [["grantAmount", "ASC"]],
+};
+
+interface ApplicationListQuery extends Pagination {
+  status?: string[];
+  sector?: string;
+  region?: string;
+  callId?: string;
+  companyId?: string;
+  q?: string;
+  fastTrack?: boolean;
+  sort: string;
+}
+
+const idParams = Joi.object({ id: Joi.string().required() });
+const documentParams = Joi.object({ id: Joi.string().required(), docId: Joi.string().required() });
+
+async function loadRecord(id: string): Promise<ApplicationRecord> {
+  if (!UUID.test(id)) throw AppError.notFound();
+  const application = await Application.findByPk(id);
+  if (!application) throw AppError.notFound();
+  const company = await Company.findByPk(application.companyId);
+  if (!company) throw AppError.notFound();
+  const mandates = await Mandate.findAll({ where: { companyId: company.id, revokedAt: null } });
+  return { application, companyRecord: { company, mandates } };
+}
+
+function requestedLocale(req: Request, query: { locale?: string }): Locale {
+  return query.locale && isLocale(query.locale) ? query.locale : req.locale;
+}
+
+export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps): void {
+  const context = (): PolicyContext => ({ today: localDate(deps.clock.now()) });
+
+  const permissionsOf = (user: User, record: ApplicationRecord) =>
+    applicationPermissions(
+      record.application,
+      policies.permissionsFor(user, "Application", APPLICATION_ACTIONS, record, context()) as Record<
+        ApplicationAction,
+        boolean
+      >,
+    );
+
+  /** Checks the policy and says who acts, through which mandate. */
+  const authorize = async (req: Request, id: string, action: ApplicationAction) => {
+    const user = currentUser(req);
+    const record = await loadRecord(id);
+    policies.authorize(user, action, "Application", record, context());
+    const acting: Acting = {
+      user,
+      actor: actorFrom(req, user),
+      mandate: liveMandateOf(user, record.companyRecord, context().today),
+    };
+    return { user, record, acting };
+  };
+
+  const present = async (loaded: LoadedApplication, user: User, record: ApplicationRecord, locale: Locale) => {
+    const now = deps.clock.now();
+    const assessment = await assessApplication(loaded, now);
+    const permissions = permissionsOf(user, { ...record, application: loaded.application });
+    return presentApplication(loaded, assessment, locale, permissions, now);
+  };
+
+  const answer = async (req: Request, res: Response, id: string, status = 200) => {
+    const user = currentUser(req);
+    const record = await loadRecord(id);
+    const loaded = await loadApplication(id);
+    if (!loaded) throw AppError.notFound();
+    res.status(status).json(await present(loaded, user, record, req.locale));
+  };
+
+  api.route<Record<string, never>, NewApplication>({
+    method: "post",
+    path: "/applications",
+    summary:
+      "Ouvre un dossier (brouillon) pour une entreprise dans un appel ; les montants et l'éligibilité sont calculés",
+    tags: TAGS,
+    access: "titulaire de l'entreprise, prescripteur mandaté",
+    body: creationSchema,
+    responses: {
+      201: { description: "Brouillon créé", schema: applicationSchema },
+      404: { description: "Entreprise inconnue ou sans lien avec l'utilisateur" },
+    },
+    handler: async ({ body }, req, res) => {
+      const user = requireRole(req, "applicant", "prescriber");
+      if (!UUID.test(body.companyId)) throw AppError.notFound();
+      const company = await Company.findByPk(body.companyId);
+      if (!company) throw AppError.notFound();
+      const mandates = await Mandate.findAll({ where: { companyId: company.id, revokedAt: null } });
+      const companyRecord = { company, mandates };
+      policies.authorize(user, "createApplication", "Company", companyRecord, context());
+      const acting: Acting = {
+        user,
+        actor: actorFrom(req, user),
+        mandate: liveMandateOf(user, companyRecord, context().today),
+      };
+      const id = await createApplication(deps, body, acting);
+      await answer(req, res, id, 201);
+    },
+  });
+
+  api.route<ApplicationListQuery>({
+    method: "get",
+    path: "/applications",
+    summary:
+      "Dossiers visibles : ceux de ses entreprises (dirigeant), de ses clients sous mandat (prescripteur), tous les dossiers déposés (chargé, admin)",
+    tags: TAGS,
+    access: "dirigeant, prescripteur, chargé de programme, administrateur",
+    query: Joi.object({
+      ...paginationSchema,
+      status: Joi.array()
+        .items(Joi.string().valid(...APPLICATION_STATUSES))
+        .single()
+        .description("Un ou plusieurs statuts (status=draft&status=submitted)"),
+      sector: Joi.string().trim().max(64),
+      region: Joi.string().trim().max(64),
+      callId: Joi.string().guid(),
+      companyId: Joi.string().guid(),
+      q: Joi.string().trim().max(100).description("Raison sociale, ICE ou référence"),
+      fastTrack: Joi.boolean(),
+      sort: Joi.string()
+        .valid(...Object.keys(SORTS))
+        .default("-updatedAt"),
+    }),
+    responses: { 200: { description: "Dossiers", schema: listOf(applicationSummarySchema) } },
+    handler: async ({ query }, req, res) => {
+      const user = requireRole(req, "applicant", "prescriber", "officer", "admin");
+      const today = context().today;
+      const where: WhereOptions<Application> = {};
+      const companyWhere: WhereOptions<Company> = {};
+      if (user.role === "applicant") Object.assign(companyWhere, { ownerId: user.id });
+      if (user.role === "prescriber") {
+        const live = await Mandate.findAll({
+          where: {
+            prescriberId: user.id,
+            revokedAt: null,
+            [Op.or]: [{ expiresOn: null }, { expiresOn: { [Op.gte]: today } }],
+          },
+          attributes: ["companyId"],
+        });
+        Object.assign(where, { companyId: live.map((mandate) => mandate.companyId) });
+      }
+      if (user.role === "officer" || user.role === "admin") Object.assign(where, { reference: { [Op.ne]: null } });
+      if (query.status) Object.assign(where, { status: query.status });
+      if (query.sector) Object.assign(where, { sectorCode: query.sector });
+      if (query.callId) Object.assign(where, { callId: query.callId });
+      if (query.fastTrack !== undefined) Object.assign(where, { fastTrack: query.fastTrack });
+      if (query.companyId) {
+        Object.assign(where, {
+          [Op.and]: [{ companyId: query.companyId }, ...("companyId" in where ? [{ companyId: where.companyId }] : [])],
+        });
+      }
+      if (query.region) Object.assign(companyWhere, { regionCode: query.region });
+      if (query.q) {
+        const pattern = containsPattern(query.q);
+        Object.assign(where, {
+          [Op.or]: [
+            { reference: { [Op.iLike]: pattern } },
+            { "$company.name$": { [Op.iLike]: pattern } },
+            { "$company.ice$": { [Op.like]: pattern } },
+          ],
+        });
+      }
+      const { rows, count } = await Application.findAndCountAll({
+        where,
+        include: [
+          { model: Company, as: "company", where: companyWhere, required: true },
+          { model: Call, as: "call" },
+        ],
+        order: [...(SORTS[query.sort] as [string, string][]), ["id", "ASC"]],
+        ...pageWindow(query),
+      });
+      res.json({
+        items: rows.map((row) => presentApplicationSummary(row, today)),
+        total: count,
+        page: query.page,
+        pageSize: query.pageSize,
+      });
+    },
+  });
+
+  api.route<Record<string, never>, undefined, { id: string }>({
+    method: "get",
+    path: "/applications/:id",
+    summary:
+      "Un dossier : réponses, montants calculés, éligibilité expliquée, pièces et ce que l'utilisateur peut faire",
+    tags: TAGS,
+    access: "titulaire, prescripteur mandaté ; chargé de programme et administrateur une fois déposé",
+    params: idParams,
+    responses: { 200: { description: "Dossier", schema: applicationSchema } },
+    handler: async ({ params }, req, res) => {
+      const { acting } = await authorize(req, params.id, "read");
+      await auditApplicationRead(deps, acting, "application.read");
+      await answer(req, res, params.id);
+    },
+  });
+
+  api.route<Record<string, never>, Partial<ApplicationAnswers>, { id: string }>({
+    method: "patch",
+    path: "/applications/:id",
+    summary:
+      "Modifie les réponses d'un brouillon ou d'un dossier en attente de compléments (lines et solutionIds remplacent toute la liste)",
+    tags: TAGS,
+    access: "titulaire, prescripteur mandaté",
+    params: idParams,
+    body: updateSchema,
+    responses: {
+      200: { description: "Dossier modifié", schema: applicationSchema },
+      409: { description: "Le statut du dossier ne permet plus de le modifier" },
+    },
+    handler: async ({ params, body }, req, res) => {
+      const { acting } = await authorize(req, params.id, "update");
+      await updateApplication(deps, params.id, body, acting);
+      await answer(req, res, params.id);
+    },
+  });
+
+  api.route<Record<string, never>, undefined, { id: string }>({
+    method: "post",
+    path: "/applications/:id/documents",
+    summary:
+      "Ajoute une pièce (multipart : champ `type` puis champ `file`). PDF, PNG ou JPEG reconnus par leur contenu ; 10 Mo au plus",
+    tags: TAGS,
+    access: "titulaire, prescripteur mandaté",
+    params: idParams,
+    requestBody: {
+      contentType: "multipart/form-data",
+      schema: Joi.object({
+        type: Joi.string()
+          .valid(...APPLICATION_DOCUMENT_TYPES)
+          .required(),
+        file: Joi.binary().required(),
+      }),
+    },
+    responses: {
+      201: { description: "Pièce enregistrée", schema: documentSchema },
+      413: { description: "Fichier trop volumineux" },
+      422: { description: "Type de pièce, nom ou contenu refusé ; trop de pièces" },
+    },
+    handler: async ({ params }, req, res) => {
+      const { acting } = await authorize(req, params.id, "uploadDocument");
+      await assertAcceptsDocuments(params.id);
+      const upload = await receiveSingleUpload(req, res, {
+        maxFileBytes: deps.uploads.maxFileBytes,
+        fieldName: "file",
+        textFields: ["type"],
+      });
+      try {
+        const type = upload.fields.type;
+        if (!type || !(APPLICATION_DOCUMENT_TYPES as readonly string[]).includes(type)) {
+          throw AppError.validation([{ path: "type", key: "applications.document-type" }]);
+        }
+        const inspected = await inspectReceivedDocument(upload);
+        const document = await attachDocument(
+          deps,
+          params.id,
+          {
+            tempPath: upload.tempPath,
+            originalName: inspected.fileName,
+            size: inspected.size,
+            type: type as DocumentType,
+            mimeType: inspected.contentType,
+            sha256: inspected.sha256,
+          },
+          acting,
+        );
+        res.status(201).json(presentDocument(document));
+      } finally {
+        await upload.discard();
+      }
+    },
+  });
+
+  api.route<Record<string, never>, undefined, { id: string; docId: string }>({
+    method: "get",
+    path: "/applications/:id/documents/:docId",
+    summary: "Télécharge une pièce (toujours en pièce jointe, jamais affichée dans la page)",
+    tags: TAGS,
+    access: "titulaire, prescripteur mandaté ; chargé de programme et administrateur une fois déposé",
+    params: documentParams,
+    responses: { 200: { description: "Le fichier", contentType: "application/octet-stream" } },
+    handler: async ({ params }, req, res) => {
+      const { acting } = await authorize(req, params.id, "downloadDocument");
+      if (!UUID.test(params.docId)) throw AppError.notFound();
+      const document = await ApplicationDocument.findOne({ where: { id: params.docId, applicationId: params.id } });
+      if (!document) throw AppError.notFound();
+      await auditApplicationRead(deps, acting, "document.downloaded");
+      let stream: NodeJS.ReadableStream;
+      try {
+        stream = await deps.store.open(document.storageKey);
+      } catch (error) {
+        if (error instanceof StoredObjectMissingError) {
+          throw new AppError("not-found", 404, { detailKey: "applications.document-missing" });
+        }
+        throw error;
+      }
+      res.set({
+        "Content-Type": document.mimeType,
+        "Content-Length": String(document.sizeBytes),
+        "Content-Disposition": contentDisposition(document.originalName),
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-store",
+      });
+      await pipeline(stream, res);
+    },
+  });
+
+  api.route<Record<string, never>, undefined, { id: string; docId: string }>({
+    method: "delete",
+    path: "/applications/:id/documents/:docId",
+    summary: "Retire une pièce d'un dossier encore modifiable",
+    tags: TAGS,
+    access: "titulaire, prescripteur mandaté",
+    params: documentParams,
+    responses: { 204: { description: "Pièce retirée" } },
+    handler: async ({ params }, req, res) => {
+      const { acting } = await authorize(req, params.id, "deleteDocument");
+      if (!UUID.test(params.docId)) throw AppError.notFound();
+      await removeDocument(deps, params.id, params.docId, acting);
+      res.status(204).end();
+    },
+  });
+
+  api.route<Record<string, never>, undefined, { id: string }>({
+    method: "post",
+    path: "/applications/:id/submit",
+    summary:
+      "Dépose le dossier (en-tête Idempotency-Key obligatoire : la même clé rejoue la même réponse) ; 422 avec les critères non remplis",
+    tags: TAGS,
+    access: "titulaire, prescripteur mandaté",
+    params: idParams,
+    responses: {
+      200: { description: "Dossier déposé, avec sa référence MS-AAAA-NNNNN", schema: applicationSchema },
+      409: { description: "Le dossier n'est ni un brouillon ni en attente de compléments" },
+      422: { description: "Dossier non éligible : un message par critère non rempli" },
+    },
+    handler: async ({ params }, req, res) => {
+      const idempotencyKey = req.get("Idempotency-Key") ?? "";
+      if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        throw AppError.validation([{ path: "Idempotency-Key", key: "applications.idempotency-key-required" }]);
+      }
+      const { user, record, acting } = await authorize(req, params.id, "submit");
+      const locale = req.locale;
+      const outcome = await submitApplication(deps, params.id, idempotencyKey, acting, {
+        answer: async (loaded, assessment) =>
+          presentApplication(
+            loaded,
+            assessment,
+            locale,
+            permissionsOf(user, { ...record, application: loaded.application }),
+            deps.clock.now(),
+          ),
+        failures: (loaded, assessment) => failedCriteria(assessment, loaded, locale),
+        snapshot: async (loaded, assessment, submissionNumber, transaction) => ({
+          ...(await receiptData(loaded, assessment, submissionNumber, user, deps.publicUrl, transaction)),
+        }),
+      });
+      if (outcome.replayed) res.set("Idempotent-Replayed", "true");
+      res.json(outcome.body);
+    },
+  });
+
+  api.route<Record<string, never>, { comment: string | null }, { id: string }>({
+    method: "post",
+    path: "/applications/:id/withdraw",
+    summary: "Retire le dossier (brouillon, déposé ou en attente de compléments)",
+    tags: TAGS,
+    access: "titulaire, prescripteur mandaté",
+    params: idParams,
+    body: Joi.object({ comment: Joi.string().trim().max(2000).allow(null, "").default(null) }).options({
+      stripUnknown: true,
+    }),
+    responses: {
+      200: { description: "Dossier retiré", schema: applicationSchema },
+      409: { description: "Le statut du dossier ne permet plus de le retirer" },
+    },
+    handler: async ({ params, body }, req, res) => {
+      const { acting } = await authorize(req, params.id, "withdraw");
+      await withdrawApplication(deps, params.id, acting, body.comment || null);
+      await answer(req, res, params.id);
+    },
+  });
+
+  api.route<Record<string, never>, undefined, { id: string }>({
+    method: "get",
+    path: "/applications/:id/history",
+    summary: "Historique des changements de statut, du plus ancien au plus récent, avec les commentaires",
+    tags: TAGS,
+    access: "titulaire, prescripteur mandaté ; chargé de programme et administrateur une fois déposé",
+    params: idParams,
+    responses: { 200: { description: "Historique", schema: historySchema } },
+    handler: async ({ params }, req, res) => {
+      const { acting } = await authorize(req, params.id, "readHistory");
+      await auditApplicationRead(deps, acting, "application.history.read");
+      const changes = await ApplicationStatusChange.findAll({
+        where: { applicationId: params.id },
+        include: [{ model: User, as: "actor", attributes: ["id", "fullName", "role"] }],
+        order: [
+          ["createdAt", "ASC"],
+          ["id", "ASC"],
+        ],
+      });
+      res.json({
+        items: changes.map((change) => ({
+          id: change.id,
+          fromStatus: change.fromStatus,
+          toStatus: change.toStatus,
+          comment: change.comment,
+          actorName: change.actor?.fullName ?? null,
+          actorRole: change.actor?.role ?? null,
+          at: change.createdAt.toISOString(),
+        })),
+      });
+    },
+  });
+
+  api.route<{ locale?: string }, undefined, { id: string }>({
+    method: "get",
+    path: "/applications/:id/receipt.pdf",
+    summary: "Accusé de dépôt (PDF, fr ou ar) : copie du dossier tel que déposé, avec sa référence",
+    tags: TAGS,
+    access: "titulaire, prescripteur mandaté, chargé de programme, administrateur",
+    params: idParams,
+    query: Joi.object({ locale: Joi.string().valid("fr", "ar") }),
+    responses: {
+      200: { description: "Le PDF", contentType: "application/pdf" },
+      409: { description: "Le dossier n'a pas encore été déposé" },
+    },
+    handler: async ({ params, query }, req, res) => {
+      const { acting } = await authorize(req, params.id, "downloadReceipt");
+      const submission = await ApplicationSubmission.findOne({
+        where: { applicationId: params.id },
+        order: [["sequence", "DESC"]],
+      });
+      if (!submission) throw AppError.conflict("applications.not-submitted-yet");
+      await auditApplicationRead(deps, acting, "application.receipt.read");
+      const snapshot = submission.snapshot as unknown as ReceiptSnapshot;
+      const locale = requestedLocale(req, query);
+      const pdf = await renderReceipt({ ...snapshot, submittedAt: new Date(snapshot.submittedAt) }, locale);
+      const reference = typeof snapshot.reference === "string" ? snapshot.reference : "dossier";
+      res.set({
+        "Content-Type": "application/pdf",
+        "Content-Disposition": contentDisposition(`accuse-depot-${reference}-${locale}.pdf`),
+        "Cache-Control": "private, no-store",
+      });
+      res.send(pdf);
+    },
+  });
+}
