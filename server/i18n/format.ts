@@ -1,18 +1,15 @@
 import { PROGRAMME_TIME_ZONE } from "../domain/calendar.js";
 import { formatMoney, type Centimes } from "../domain/money.js";
+import { formatAmount } from "../pdf/format.js";
 import type { Locale } from "./index.js";
 
-const moneyFormats: Record<Locale, Intl.NumberFormat> = {
-  fr: new Intl.NumberFormat("fr-MA", { style: "currency", currency: "MAD" }),
-  ar: new Intl.NumberFormat("ar-MA", { style: "currency", currency: "MAD" }),
-};
-
 /**
- * An amount for people ("400.000,00 MAD"), as the client shows it. Intl formats the decimal
- * string exactly: the amount never passes through a float.
+ * An amount for people: "400 000,00 MAD" / "400 000,00 درهم", grouped with no-break spaces as on
+ * Moroccan invoices, the same in e-mails, answers and PDFs. Built from the decimal string: the
+ * amount never passes through a float.
  */
 export function displayMoney(amount: Centimes, locale: Locale): string {
-  return moneyFormats[locale].format(formatMoney(amount) as `${number}`);
+  return formatAmount(formatMoney(amount), locale);
 }
 
 const dateFormats: Record<Locale, Intl.DateTimeFormat> = {
