@@ -22,6 +22,8 @@ import { registerCompanyRoutes } from "./http/routes/companies.js";
 import { devMailPages, registerDevMailApi } from "./http/routes/devMail.js";
 import { healthRoutes } from "./http/routes/health.js";
 import { registerReferenceRoutes } from "./http/routes/reference.js";
+import { registerExportRoutes } from "./http/routes/exports.js";
+import { registerReviewRoutes } from "./http/routes/review.js";
 import { registerSimulatorRoutes } from "./http/routes/simulator.js";
 import { registerUserRoutes } from "./http/routes/users.js";
 import { staticClient } from "./http/staticClient.js";
@@ -109,6 +111,8 @@ function setUpApi(app: Express, services: AppServices): void {
   registerUserRoutes(api, { accounts, secretBox });
   registerCompanyRoutes(api, { sequelize, clock, publicUrl: config.publicUrl });
   registerSimulatorRoutes(api, { clock });
+  registerReviewRoutes(api, { sequelize, clock, publicUrl: config.publicUrl });
+  registerExportRoutes(api, { clock });
   registerApplicationRoutes(api, {
     sequelize,
     clock,

@@ -103,7 +103,10 @@ export async function loadApplication(
   return { application, company, call, rules, sector, lines, solutions, documents };
 }
 
-/** Sum of the company's grants approved (and not cancelled) in the programme, this file excepted. */
+/**
+ * Sum of the company's grants approved (and not cancelled) in the programme, this file excepted;
+ * a closed file counts for what it was paid, the rest having been released.
+ */
 export async function approvedGrantsOf(
   companyId: string,
   programmeId: string,
@@ -111,7 +114,8 @@ export async function approvedGrantsOf(
   transaction?: Transaction,
 ): Promise<bigint> {
   const [row] = await modelsSequelize().query<{ total: string }>(
-    `SELECT COALESCE(SUM(a.approved_amount), 0)::numeric(14, 2)::text AS total
+    `SELECT COALESCE(SUM(CASE WHEN a.status = 'closed' THEN COALESCE(a.paid_amount, 0) ELSE a.approved_amount END), 0)
+              ::numeric(14, 2)::text AS total
        FROM applications a JOIN calls c ON c.id = a.call_id
       WHERE a.company_id = :companyId AND c.programme_id = :programmeId
         AND a.status IN (:statuses) AND a.id IS DISTINCT FROM :exceptId`,

@@ -26,6 +26,9 @@ import {
   Solution,
   Supplier,
   User,
+  APPLICATION_DOCUMENT_TYPES,
+  CLAIM_DOCUMENT_TYPES,
+  DOCUMENT_TYPES,
   type DocumentMimeType,
   type DocumentType,
 } from "../models/index.js";
@@ -330,11 +333,37 @@ export interface CheckedUpload {
   sha256: string;
 }
 
-/** Refuses early, before the bytes are read, when the file cannot take documents any more. */
+/**
+ * What a file takes in its status: the application's documents while it can be edited, then,
+ * once approved, the invoices, payment proofs and acceptance report of its claim.
+ */
+export function documentTypesAccepted(status: ApplicationStatus): readonly DocumentType[] {
+  if (isEditable(status)) return APPLICATION_DOCUMENT_TYPES;
+  if (status === "approved") return CLAIM_DOCUMENT_TYPES;
+  return [];
+}
+
+function assertAcceptsDocumentType(application: Application, type: DocumentType): void {
+  const accepted = documentTypesAccepted(application.status);
+  if (accepted.length === 0) assertEditable(application);
+  if (!accepted.includes(type)) throw AppError.validation([{ path: "type", key: "applications.document-type" }]);
+}
+
+/** Refuses early, before the bytes are read, when the file takes no document in its status. */
 export async function assertAcceptsDocuments(id: string): Promise<void> {
   const application = await Application.findByPk(id, { attributes: ["id", "status"] });
   if (!application) throw AppError.notFound();
-  assertEditable(application);
+  if (documentTypesAccepted(application.status).length === 0) assertEditable(application);
+}
+
+/** The document type named in the upload form, if the file takes it in its status. */
+export async function acceptedDocumentType(id: string, type: string | undefined): Promise<DocumentType> {
+  const application = await Application.findByPk(id, { attributes: ["id", "status"] });
+  if (!application) throw AppError.notFound();
+  const known = DOCUMENT_TYPES.find((candidate) => candidate === type);
+  if (!known) throw AppError.validation([{ path: "type", key: "applications.document-type" }]);
+  assertAcceptsDocumentType(application, known);
+  return known;
 }
 
 /**
@@ -354,7 +383,7 @@ export async function attachDocument(
     return await deps.sequelize.transaction(async (transaction) => {
       const application = await Application.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
       if (!application) throw AppError.notFound();
-      assertEditable(application);
+      assertAcceptsDocumentType(application, upload.type);
       const count = await ApplicationDocument.count({ where: { applicationId: id }, transaction });
       if (count >= deps.uploads.maxDocumentsPerApplication) {
         throw AppError.validation([
@@ -417,7 +446,8 @@ export async function removeDocument(
     if (!application) throw AppError.notFound();
     const document = await ApplicationDocument.findOne({ where: { id: documentId, applicationId: id }, transaction });
     if (!document) throw AppError.notFound();
-    assertEditable(application);
+    if (document.claimId !== null) assertEditable(application);
+    assertAcceptsDocumentType(application, document.type);
     await document.destroy({ transaction });
     await recordAudit(transaction, acting.actor, {
       action: "document.deleted",
@@ -547,7 +577,65 @@ export async function submitApplication(
   }
 }
 
-/** Confirmation to the company's manager and, when a prescriber filed it, to that prescriber. */
+/**
+ * E-mails the people a file concerns, each in their language: the company's manager (its owner,
+ * or the invited manager while the company is unclaimed) and the prescriber who filed or is
+ * acting on it. `data` builds the template's values for one recipient.
+ */
+export async function queueCompanyEmails(
+  transaction: Transaction,
+  loaded: LoadedApplication,
+  template: string,
+  data: (locale: Locale, recipientName: string) => Record<string, string>,
+  actingPrescriberId: string | null = null,
+): Promise<void> {
+  const { application, company } = loaded;
+  const owner = company.owner ?? null;
+  if (owner) {
+    await queueEmail(transaction, {
+      to: owner.email,
+      template,
+      locale: owner.locale,
+      data: data(owner.locale, owner.fullName),
+    });
+  } else if (company.managerEmail) {
+    await queueEmail(transaction, {
+      to: company.managerEmail,
+      template,
+      locale: "fr",
+      data: data("fr", company.managerName ?? ""),
+    });
+  }
+  const prescriberId = actingPrescriberId ?? (await filingPrescriberId(transaction, application));
+  if (!prescriberId || prescriberId === owner?.id) return;
+  const prescriber = await User.findByPk(prescriberId, { transaction });
+  if (!prescriber) return;
+  await queueEmail(transaction, {
+    to: prescriber.email,
+    template,
+    locale: prescriber.locale,
+    data: data(prescriber.locale, prescriber.fullName),
+  });
+}
+
+/** The values every e-mail about a file shows. */
+export function applicationEmailData(
+  loaded: LoadedApplication,
+  publicUrl: string,
+  locale: Locale,
+  recipientName: string,
+): Record<string, string> {
+  const { application, company } = loaded;
+  return {
+    recipientName,
+    companyName: company.name,
+    reference: application.reference ?? "",
+    grantAmount: displayMoney(fromDatabase(application.grantAmount), locale),
+    eligibleAmount: displayMoney(fromDatabase(application.eligibleAmount), locale),
+    applicationUrl: `${publicUrl}/dossiers/${application.id}`,
+  };
+}
+
 async function queueSubmissionEmails(
   deps: ApplicationDeps,
   transaction: Transaction,
@@ -555,44 +643,18 @@ async function queueSubmissionEmails(
   acting: Acting,
   submissionNumber: number,
 ): Promise<void> {
-  const { application, company } = loaded;
-  const applicationUrl = `${deps.publicUrl}/dossiers/${application.id}`;
-  const dataFor = (locale: Locale, recipientName: string) => ({
-    recipientName,
-    companyName: company.name,
-    reference: application.reference ?? "",
-    grantAmount: displayMoney(fromDatabase(application.grantAmount), locale),
-    eligibleAmount: displayMoney(fromDatabase(application.eligibleAmount), locale),
-    submittedAt: displayInstant(application.submittedAt ?? deps.clock.now(), locale),
-    submissionNumber: String(submissionNumber),
-    applicationUrl,
-  });
-  const owner = company.owner ?? null;
-  if (owner) {
-    await queueEmail(transaction, {
-      to: owner.email,
-      template: "application-submitted",
-      locale: owner.locale,
-      data: dataFor(owner.locale, owner.fullName),
-    });
-  } else if (company.managerEmail) {
-    await queueEmail(transaction, {
-      to: company.managerEmail,
-      template: "application-submitted",
-      locale: "fr",
-      data: dataFor("fr", company.managerName ?? ""),
-    });
-  }
-  const prescriberId = acting.mandate?.prescriberId ?? (await filingPrescriberId(transaction, application));
-  if (!prescriberId || prescriberId === owner?.id) return;
-  const prescriber = await User.findByPk(prescriberId, { transaction });
-  if (!prescriber) return;
-  await queueEmail(transaction, {
-    to: prescriber.email,
-    template: "application-submitted",
-    locale: prescriber.locale,
-    data: dataFor(prescriber.locale, prescriber.fullName),
-  });
+  const submittedAt = loaded.application.submittedAt ?? deps.clock.now();
+  await queueCompanyEmails(
+    transaction,
+    loaded,
+    "application-submitted",
+    (locale, recipientName) => ({
+      ...applicationEmailData(loaded, deps.publicUrl, locale, recipientName),
+      submittedAt: displayInstant(submittedAt, locale),
+      submissionNumber: String(submissionNumber),
+    }),
+    acting.mandate?.prescriberId ?? null,
+  );
 }
 
 async function filingPrescriberId(transaction: Transaction, application: Application): Promise<string | null> {

@@ -52,6 +52,9 @@ export const OPEN_STATUSES: readonly ApplicationStatus[] = [
   "paid",
 ];
 
+/** Statuses in which an officer checks the documents one by one. */
+export const REVIEWABLE_STATUSES: readonly ApplicationStatus[] = ["in_review", "examined"];
+
 /** Statuses whose approved amount counts against the company's cap in the programme. */
 export const GRANTED_STATUSES: readonly ApplicationStatus[] = ["approved", "claim_submitted", "paid", "closed"];
 

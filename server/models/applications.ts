@@ -41,6 +41,13 @@ export const APPLICATION_DOCUMENT_TYPES = [
   "other",
 ] as const satisfies readonly DocumentType[];
 
+/** What an approved company sends with its claim (demande de versement). */
+export const CLAIM_DOCUMENT_TYPES = [
+  "invoice",
+  "payment_proof",
+  "acceptance_report",
+] as const satisfies readonly DocumentType[];
+
 export const DOCUMENT_MIME_TYPES = ["application/pdf", "image/png", "image/jpeg"] as const;
 export type DocumentMimeType = (typeof DOCUMENT_MIME_TYPES)[number];
 
@@ -71,6 +78,14 @@ export class Application extends Model<InferAttributes<Application>, InferCreati
   declare filedViaMandateId: ForeignKey<Mandate["id"]> | null;
   declare submittedAt: Date | null;
   declare statusChangedAt: CreationOptional<Date>;
+  declare examinedBy: CreationOptional<string | null>;
+  declare examinedAt: CreationOptional<Date | null>;
+  declare proposal: CreationOptional<"approve" | "reject" | null>;
+  declare proposedAmount: CreationOptional<string | null>;
+  declare proposalComment: CreationOptional<string | null>;
+  declare decidedBy: CreationOptional<string | null>;
+  declare decidedAt: CreationOptional<Date | null>;
+  declare paidAmount: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare company?: NonAttribute<Company>;
@@ -112,6 +127,8 @@ export class ApplicationDocument extends Model<
   declare verdictReason: string | null;
   declare verdictBy: string | null;
   declare verdictAt: Date | null;
+  /** Set for invoices, payment proofs and acceptance reports once they belong to a claim. */
+  declare claimId: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
 }
 
@@ -163,6 +180,14 @@ export function initApplicationModels(sequelize: Sequelize): void {
       fastTrack: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       submittedAt: { type: DataTypes.DATE, allowNull: true },
       statusChangedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
+      examinedBy: { type: DataTypes.UUID, allowNull: true },
+      examinedAt: { type: DataTypes.DATE, allowNull: true },
+      proposal: { type: DataTypes.TEXT, allowNull: true, validate: { isIn: [["approve", "reject"]] } },
+      proposedAmount: money(true),
+      proposalComment: { type: DataTypes.TEXT, allowNull: true },
+      decidedBy: { type: DataTypes.UUID, allowNull: true },
+      decidedAt: { type: DataTypes.DATE, allowNull: true },
+      paidAmount: money(true),
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },
@@ -199,6 +224,7 @@ export function initApplicationModels(sequelize: Sequelize): void {
       verdictReason: { type: DataTypes.TEXT, allowNull: true },
       verdictBy: { type: DataTypes.UUID, allowNull: true },
       verdictAt: { type: DataTypes.DATE, allowNull: true },
+      claimId: { type: DataTypes.UUID, allowNull: true },
       createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: "documents", updatedAt: false },

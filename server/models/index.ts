@@ -3,11 +3,13 @@ import { initAccountModels } from "./accounts.js";
 import { initApplicationModels } from "./applications.js";
 import { initCompanyModels } from "./companies.js";
 import { initReferenceModels } from "./reference.js";
+import { initReviewModels } from "./review.js";
 
 export * from "./accounts.js";
 export * from "./applications.js";
 export * from "./companies.js";
 export * from "./reference.js";
+export * from "./review.js";
 
 let bound: Sequelize | null = null;
 
@@ -23,4 +25,5 @@ export function initModels(sequelize: Sequelize): void {
   initAccountModels(sequelize);
   initCompanyModels(sequelize);
   initApplicationModels(sequelize);
+  initReviewModels(sequelize);
 }

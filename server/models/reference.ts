@@ -140,6 +140,9 @@ export class Envelope extends Model<InferAttributes<Envelope>, InferCreationAttr
   /** Null for the call's overall envelope. */
   declare sectorCode: ForeignKey<Sector["code"]> | null;
   declare amount: string;
+  /** Approved grants not yet paid nor released; kept with the ledger, in its transaction. */
+  declare committed: CreationOptional<string>;
+  declare paid: CreationOptional<string>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -288,6 +291,8 @@ export function initReferenceModels(sequelize: Sequelize): void {
     {
       id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
       amount: money("amount"),
+      committed: { ...money("committed"), defaultValue: "0.00" },
+      paid: { ...money("paid"), defaultValue: "0.00" },
       ...timestamps,
     },
     { sequelize, tableName: "envelopes" },

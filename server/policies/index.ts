@@ -26,6 +26,8 @@ export type MandateAction = (typeof MANDATE_ACTIONS)[number];
 export interface ApplicationRecord {
   application: Application;
   companyRecord: CompanyRecord;
+  /** Officers (and admins) who declared an interest in the company: they never act on its files. */
+  conflictedUserIds: readonly string[];
 }
 
 export const APPLICATION_ACTIONS = [
@@ -38,6 +40,17 @@ export const APPLICATION_ACTIONS = [
   "withdraw",
   "readHistory",
   "downloadReceipt",
+  "submitClaim",
+  "startReview",
+  "requestInfo",
+  "examine",
+  "approve",
+  "reject",
+  "verifyDocument",
+  "verifyClaim",
+  "payClaim",
+  "close",
+  "cancel",
 ] as const;
 export type ApplicationAction = (typeof APPLICATION_ACTIONS)[number];
 
@@ -79,16 +92,50 @@ policies.allow(
 );
 policies.allow("Mandate", ["read"], (actor) => actor.role === "officer" || actor.role === "admin");
 
+const APPLICANT_ACTIONS = [
+  "read",
+  "update",
+  "uploadDocument",
+  "deleteDocument",
+  "downloadDocument",
+  "submit",
+  "withdraw",
+  "readHistory",
+  "downloadReceipt",
+  "submitClaim",
+] as const satisfies readonly ApplicationAction[];
+
 // An application is the company's: its owner and the prescribers it mandates file and follow it.
 // Whether the file's status allows an action is the status machine's answer (409), not a policy's.
-policies.allow("Application", APPLICATION_ACTIONS, (actor, { companyRecord }) =>
+policies.allow("Application", APPLICANT_ACTIONS, (actor, { companyRecord }) =>
   ownsCompany(actor, companyRecord.company),
 );
 policies.allow(
   "Application",
-  APPLICATION_ACTIONS,
+  APPLICANT_ACTIONS,
   (actor, { companyRecord }, { today }) => liveMandateOf(actor, companyRecord, today) !== null,
 );
+
+const actsFreely = (actor: User, record: ApplicationRecord) =>
+  record.application.reference !== null && !record.conflictedUserIds.includes(actor.id);
+
+// Programme officers instruct submitted files, except those of companies they declared an interest in.
+policies.allow(
+  "Application",
+  ["startReview", "requestInfo", "examine", "verifyDocument", "verifyClaim", "payClaim", "close"],
+  (actor, record) => actor.role === "officer" && actsFreely(actor, record),
+);
+
+// Four-eyes: the decision belongs to a second officer, never to the one who examined the file.
+policies.allow(
+  "Application",
+  ["approve", "reject"],
+  (actor, record) =>
+    actor.role === "officer" && actsFreely(actor, record) && record.application.examinedBy !== actor.id,
+);
+
+// Cancelling an approved grant (and releasing its money) is the programme manager's decision.
+policies.allow("Application", ["cancel"], (actor, record) => actor.role === "admin" && actsFreely(actor, record));
 
 // Officers and administrators see a file once it has been submitted; a draft is the company's own.
 policies.allow(

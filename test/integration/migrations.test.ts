@@ -26,6 +26,17 @@ const ALL_TABLES = [
   "sessions",
   "user_tokens",
   "users",
+  "reference_counters",
+  "applications",
+  "application_solutions",
+  "application_lines",
+  "documents",
+  "application_status_changes",
+  "application_submissions",
+  "conflicts_of_interest",
+  "budget_ledger",
+  "claims",
+  "claim_invoices",
 ].sort();
 
 async function publicTables(sequelize: Sequelize): Promise<string[]> {

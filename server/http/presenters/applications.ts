@@ -1,13 +1,18 @@
 import Joi from "joi";
 import type { Assessment, LoadedApplication } from "../../commands/applicationAssessment.js";
-import { allowsTransition, APPLICATION_STATUSES, isEditable } from "../../domain/applicationStatus.js";
+import {
+  allowsTransition,
+  APPLICATION_STATUSES,
+  isEditable,
+  REVIEWABLE_STATUSES,
+} from "../../domain/applicationStatus.js";
 import { callStatus, localDate } from "../../domain/calendar.js";
 import { ELIGIBILITY_RULES, type CriterionVerdict } from "../../domain/eligibility.js";
 import { formatMoney, formatRate, type Centimes } from "../../domain/money.js";
 import type { FieldError } from "../../errors.js";
 import { displayDate, displayMoney } from "../../i18n/format.js";
 import { translate, type Locale, type MessageKey } from "../../i18n/index.js";
-import type { Application, ApplicationDocument, Call, Company } from "../../models/index.js";
+import type { Application, ApplicationDocument, Call, ClaimStatus, Company } from "../../models/index.js";
 import type { ApplicationAction } from "../../policies/index.js";
 
 const money = () => Joi.string().pattern(/^\d+\.\d{2}$/);
@@ -21,6 +26,8 @@ export const documentSchema = Joi.object({
   size: Joi.number().integer().required(),
   sha256: Joi.string().required(),
   verdict: Joi.string().valid("pending", "accepted", "rejected").required(),
+  verdictReason: Joi.string().allow(null).required(),
+  claimId: Joi.string().guid().allow(null).required(),
   uploadedAt: Joi.string().isoDate().required(),
 }).label("ApplicationDocument");
 
@@ -97,6 +104,15 @@ export const applicationSchema = Joi.object({
     )
     .required(),
   fastTrack: Joi.boolean().required(),
+  review: Joi.object({
+    proposal: Joi.string().valid("approve", "reject").allow(null),
+    proposedAmount: money().allow(null),
+    proposalComment: Joi.string().allow(null),
+    examinedAt: Joi.string().isoDate().allow(null),
+    decidedAt: Joi.string().isoDate().allow(null),
+    approvedAmount: money().allow(null),
+    paidAmount: money().allow(null),
+  }).required(),
   documents: Joi.array().items(documentSchema).required(),
   filedViaMandate: Joi.boolean().required(),
   submittedAt: Joi.string().isoDate().allow(null).required(),
@@ -117,6 +133,7 @@ export const applicationSummarySchema = Joi.object({
   fastTrack: Joi.boolean().required(),
   filedViaMandate: Joi.boolean().required(),
   submittedAt: Joi.string().isoDate().allow(null).required(),
+  daysWaiting: Joi.number().integer().allow(null).required(),
   updatedAt: Joi.string().isoDate().required(),
 }).label("ApplicationSummary");
 
@@ -180,6 +197,8 @@ export function presentDocument(document: ApplicationDocument) {
     size: Number(document.sizeBytes),
     sha256: document.sha256,
     verdict: document.verdict,
+    verdictReason: document.verdictReason,
+    claimId: document.claimId ?? null,
     uploadedAt: document.createdAt.toISOString(),
   };
 }
@@ -209,18 +228,33 @@ export function failedCriteria(assessment: Assessment, loaded: LoadedApplication
 export function applicationPermissions(
   application: Application,
   allowedByPolicy: Record<ApplicationAction, boolean>,
+  claimStatus: ClaimStatus | null = null,
 ): Record<ApplicationAction, boolean> {
-  const editable = isEditable(application.status);
+  const { status } = application;
+  const editable = isEditable(status);
+  const can = (action: ApplicationAction, statusAllows: boolean) => allowedByPolicy[action] && statusAllows;
   return {
     read: allowedByPolicy.read,
-    update: allowedByPolicy.update && editable,
-    uploadDocument: allowedByPolicy.uploadDocument && editable,
-    deleteDocument: allowedByPolicy.deleteDocument && editable,
+    update: can("update", editable),
+    // After approval the company adds its invoices, payment proofs and acceptance report.
+    uploadDocument: can("uploadDocument", editable || (status === "approved" && claimStatus === null)),
+    deleteDocument: can("deleteDocument", editable || (status === "approved" && claimStatus === null)),
     downloadDocument: allowedByPolicy.downloadDocument,
-    submit: allowedByPolicy.submit && allowsTransition(application.status, "submit"),
-    withdraw: allowedByPolicy.withdraw && allowsTransition(application.status, "withdraw"),
+    submit: can("submit", allowsTransition(status, "submit")),
+    withdraw: can("withdraw", allowsTransition(status, "withdraw")),
     readHistory: allowedByPolicy.readHistory,
-    downloadReceipt: allowedByPolicy.downloadReceipt && application.reference !== null,
+    downloadReceipt: can("downloadReceipt", application.reference !== null),
+    submitClaim: can("submitClaim", allowsTransition(status, "submitClaim")),
+    startReview: can("startReview", allowsTransition(status, "startReview")),
+    requestInfo: can("requestInfo", allowsTransition(status, "requestInfo")),
+    examine: can("examine", allowsTransition(status, "examine")),
+    approve: can("approve", allowsTransition(status, "approve")),
+    reject: can("reject", allowsTransition(status, "reject")),
+    verifyDocument: can("verifyDocument", REVIEWABLE_STATUSES.includes(status)),
+    verifyClaim: can("verifyClaim", status === "claim_submitted" && claimStatus === "submitted"),
+    payClaim: can("payClaim", status === "claim_submitted" && claimStatus === "verified"),
+    close: can("close", allowsTransition(status, "close")),
+    cancel: can("cancel", allowsTransition(status, "cancel")),
   };
 }
 
@@ -273,6 +307,15 @@ export function presentApplication(
       detail: explainVerdict(verdict, loaded, locale),
     })),
     fastTrack: application.fastTrack,
+    review: {
+      proposal: application.proposal ?? null,
+      proposedAmount: application.proposedAmount ?? null,
+      proposalComment: application.proposalComment ?? null,
+      examinedAt: application.examinedAt?.toISOString() ?? null,
+      decidedAt: application.decidedAt?.toISOString() ?? null,
+      approvedAmount: application.approvedAmount,
+      paidAmount: application.paidAmount ?? null,
+    },
     documents: documents.map(presentDocument),
     filedViaMandate: application.filedViaMandateId !== null,
     submittedAt: application.submittedAt?.toISOString() ?? null,
@@ -282,8 +325,19 @@ export function presentApplication(
   };
 }
 
-export function presentApplicationSummary(application: Application, today: string) {
+/** Statuses in which the file waits for the programme, not for the company. */
+const WAITING_FOR_PROGRAMME = new Set(["submitted", "in_review", "examined", "claim_submitted"]);
+
+/** Whole days since the file was (re)submitted, for the files waiting on an officer. */
+function daysWaiting(application: Application, now: Date): number | null {
+  if (!application.submittedAt || !WAITING_FOR_PROGRAMME.has(application.status)) return null;
+  const days = (Date.parse(localDate(now)) - Date.parse(localDate(application.submittedAt))) / 86_400_000;
+  return Math.max(0, Math.round(days));
+}
+
+export function presentApplicationSummary(application: Application, now: Date) {
   if (!application.company || !application.call) throw new Error("summary needs company and call loaded");
+  const today = localDate(now);
   return {
     id: application.id,
     reference: application.reference,
@@ -296,6 +350,7 @@ export function presentApplicationSummary(application: Application, today: strin
     fastTrack: application.fastTrack,
     filedViaMandate: application.filedViaMandateId !== null,
     submittedAt: application.submittedAt?.toISOString() ?? null,
+    daysWaiting: daysWaiting(application, now),
     updatedAt: application.updatedAt.toISOString(),
   };
 }

@@ -1,10 +1,9 @@
 import { pipeline } from "node:stream/promises";
-import type { Request, Response } from "express";
+import type { Request } from "express";
 import Joi from "joi";
-import { Op, type Order, type WhereOptions } from "sequelize";
 import { actorFrom } from "../../commands/actor.js";
-import { assessApplication, loadApplication, type LoadedApplication } from "../../commands/applicationAssessment.js";
 import {
+  acceptedDocumentType,
   assertAcceptsDocuments,
   attachDocument,
   auditApplicationRead,
@@ -18,14 +17,13 @@ import {
   type ApplicationDeps,
   type NewApplication,
 } from "../../commands/applications.js";
-import { APPLICATION_STATUSES } from "../../domain/applicationStatus.js";
-import { localDate } from "../../domain/calendar.js";
 import { LINE_CATEGORIES, VAT_RATES } from "../../domain/grant.js";
 import { AppError } from "../../errors.js";
 import { isLocale, type Locale } from "../../i18n/index.js";
 import {
   Application,
   APPLICATION_DOCUMENT_TYPES,
+  CLAIM_DOCUMENT_TYPES,
   ApplicationDocument,
   ApplicationStatusChange,
   ApplicationSubmission,
@@ -33,23 +31,14 @@ import {
   Company,
   Mandate,
   User,
-  type DocumentType,
 } from "../../models/index.js";
 import { renderReceipt } from "../../pdf/receipt.js";
-import {
-  APPLICATION_ACTIONS,
-  liveMandateOf,
-  policies,
-  type ApplicationAction,
-  type ApplicationRecord,
-  type PolicyContext,
-} from "../../policies/index.js";
+import { liveMandateOf, policies } from "../../policies/index.js";
 import { StoredObjectMissingError } from "../../storage/documentStore.js";
 import { contentDisposition } from "../../storage/uploadInspection.js";
 import { listOf, type ApiRouter } from "../apiRouter.js";
-import { currentUser, requireRole } from "../auth/guards.js";
+import { requireRole } from "../auth/guards.js";
 import {
-  applicationPermissions,
   applicationSchema,
   applicationSummarySchema,
   documentSchema,
@@ -60,12 +49,13 @@ import {
   presentDocument,
 } from "../presenters/applications.js";
 import { receiptData, type ReceiptSnapshot } from "../presenters/receipt.js";
+import { applicationFilters, applicationListQuery, type ApplicationListQuery } from "./applicationQueries.js";
+import { applicationAccess, UUID } from "./applicationAccess.js";
 import { moneyField } from "../schemas.js";
 import { inspectReceivedDocument, receiveSingleUpload } from "../uploads.js";
-import { containsPattern, pageWindow, paginationSchema, type Pagination } from "../validation.js";
+import { pageWindow, paginationSchema } from "../validation.js";
 
 const TAGS = ["Dossiers"];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 
 export const lineSchema = Joi.object({
@@ -100,83 +90,15 @@ const creationSchema = Joi.object({
 
 const updateSchema = Joi.object(answerFields).options({ stripUnknown: true });
 
-const SORTS: Record<string, Order> = {
-  "-updatedAt": [["updatedAt", "DESC"]],
-  updatedAt: [["updatedAt", "ASC"]],
-  "-submittedAt": [["submittedAt", "DESC NULLS LAST"]],
-  submittedAt: [["submittedAt", "ASC NULLS LAST"]],
-  reference: [["reference", "ASC NULLS LAST"]],
-  "-grantAmount": [["grantAmount", "DESC"]],
-  grantAmount: [["grantAmount", "ASC"]],
-};
-
-interface ApplicationListQuery extends Pagination {
-  status?: string[];
-  sector?: string;
-  region?: string;
-  callId?: string;
-  companyId?: string;
-  q?: string;
-  fastTrack?: boolean;
-  sort: string;
-}
-
 const idParams = Joi.object({ id: Joi.string().required() });
 const documentParams = Joi.object({ id: Joi.string().required(), docId: Joi.string().required() });
-
-async function loadRecord(id: string): Promise<ApplicationRecord> {
-  if (!UUID.test(id)) throw AppError.notFound();
-  const application = await Application.findByPk(id);
-  if (!application) throw AppError.notFound();
-  const company = await Company.findByPk(application.companyId);
-  if (!company) throw AppError.notFound();
-  const mandates = await Mandate.findAll({ where: { companyId: company.id, revokedAt: null } });
-  return { application, companyRecord: { company, mandates } };
-}
 
 function requestedLocale(req: Request, query: { locale?: string }): Locale {
   return query.locale && isLocale(query.locale) ? query.locale : req.locale;
 }
 
 export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps): void {
-  const context = (): PolicyContext => ({ today: localDate(deps.clock.now()) });
-
-  const permissionsOf = (user: User, record: ApplicationRecord) =>
-    applicationPermissions(
-      record.application,
-      policies.permissionsFor(user, "Application", APPLICATION_ACTIONS, record, context()) as Record<
-        ApplicationAction,
-        boolean
-      >,
-    );
-
-  /** Checks the policy and says who acts, through which mandate. */
-  const authorize = async (req: Request, id: string, action: ApplicationAction) => {
-    const user = currentUser(req);
-    const record = await loadRecord(id);
-    policies.authorize(user, action, "Application", record, context());
-    const acting: Acting = {
-      user,
-      actor: actorFrom(req, user),
-      mandate: liveMandateOf(user, record.companyRecord, context().today),
-    };
-    return { user, record, acting };
-  };
-
-  const present = async (loaded: LoadedApplication, user: User, record: ApplicationRecord, locale: Locale) => {
-    const now = deps.clock.now();
-    const assessment = await assessApplication(loaded, now);
-    const permissions = permissionsOf(user, { ...record, application: loaded.application });
-    return presentApplication(loaded, assessment, locale, permissions, now);
-  };
-
-  const answer = async (req: Request, res: Response, id: string, status = 200) => {
-    const user = currentUser(req);
-    const record = await loadRecord(id);
-    const loaded = await loadApplication(id);
-    if (!loaded) throw AppError.notFound();
-    res.status(status).json(await present(loaded, user, record, req.locale));
-  };
+  const { context, permissionsOf, authorize, answer } = applicationAccess(deps.clock);
 
   api.route<Record<string, never>, NewApplication>({
     method: "post",
@@ -215,72 +137,22 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
       "Dossiers visibles : ceux de ses entreprises (dirigeant), de ses clients sous mandat (prescripteur), tous les dossiers déposés (chargé, admin)",
     tags: TAGS,
     access: "dirigeant, prescripteur, chargé de programme, administrateur",
-    query: Joi.object({
-      ...paginationSchema,
-      status: Joi.array()
-        .items(Joi.string().valid(...APPLICATION_STATUSES))
-        .single()
-        .description("Un ou plusieurs statuts (status=draft&status=submitted)"),
-      sector: Joi.string().trim().max(64),
-      region: Joi.string().trim().max(64),
-      callId: Joi.string().guid(),
-      companyId: Joi.string().guid(),
-      q: Joi.string().trim().max(100).description("Raison sociale, ICE ou référence"),
-      fastTrack: Joi.boolean(),
-      sort: Joi.string()
-        .valid(...Object.keys(SORTS))
-        .default("-updatedAt"),
-    }),
+    query: Joi.object({ ...paginationSchema, ...applicationFilters }),
     responses: { 200: { description: "Dossiers", schema: listOf(applicationSummarySchema) } },
     handler: async ({ query }, req, res) => {
       const user = requireRole(req, "applicant", "prescriber", "officer", "admin");
-      const today = context().today;
-      const where: WhereOptions<Application> = {};
-      const companyWhere: WhereOptions<Company> = {};
-      if (user.role === "applicant") Object.assign(companyWhere, { ownerId: user.id });
-      if (user.role === "prescriber") {
-        const live = await Mandate.findAll({
-          where: {
-            prescriberId: user.id,
-            revokedAt: null,
-            [Op.or]: [{ expiresOn: null }, { expiresOn: { [Op.gte]: today } }],
-          },
-          attributes: ["companyId"],
-        });
-        Object.assign(where, { companyId: live.map((mandate) => mandate.companyId) });
-      }
-      if (user.role === "officer" || user.role === "admin") Object.assign(where, { reference: { [Op.ne]: null } });
-      if (query.status) Object.assign(where, { status: query.status });
-      if (query.sector) Object.assign(where, { sectorCode: query.sector });
-      if (query.callId) Object.assign(where, { callId: query.callId });
-      if (query.fastTrack !== undefined) Object.assign(where, { fastTrack: query.fastTrack });
-      if (query.companyId) {
-        Object.assign(where, {
-          [Op.and]: [{ companyId: query.companyId }, ...("companyId" in where ? [{ companyId: where.companyId }] : [])],
-        });
-      }
-      if (query.region) Object.assign(companyWhere, { regionCode: query.region });
-      if (query.q) {
-        const pattern = containsPattern(query.q);
-        Object.assign(where, {
-          [Op.or]: [
-            { reference: { [Op.iLike]: pattern } },
-            { "$company.name$": { [Op.iLike]: pattern } },
-            { "$company.ice$": { [Op.like]: pattern } },
-          ],
-        });
-      }
+      const { where, companyWhere, order } = await applicationListQuery(user, query, deps.clock.now());
       const { rows, count } = await Application.findAndCountAll({
         where,
         include: [
           { model: Company, as: "company", where: companyWhere, required: true },
           { model: Call, as: "call" },
         ],
-        order: [...(SORTS[query.sort] as [string, string][]), ["id", "ASC"]],
+        order,
         ...pageWindow(query),
       });
       res.json({
-        items: rows.map((row) => presentApplicationSummary(row, today)),
+        items: rows.map((row) => presentApplicationSummary(row, deps.clock.now())),
         total: count,
         page: query.page,
         pageSize: query.pageSize,
@@ -336,7 +208,10 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
       contentType: "multipart/form-data",
       schema: Joi.object({
         type: Joi.string()
-          .valid(...APPLICATION_DOCUMENT_TYPES)
+          .valid(...APPLICATION_DOCUMENT_TYPES, ...CLAIM_DOCUMENT_TYPES)
+          .description(
+            "Pièces du dossier tant qu'il est modifiable ; factures, preuves de paiement et PV de réception une fois accordé",
+          )
           .required(),
         file: Joi.binary().required(),
       }),
@@ -355,10 +230,7 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
         textFields: ["type"],
       });
       try {
-        const type = upload.fields.type;
-        if (!type || !(APPLICATION_DOCUMENT_TYPES as readonly string[]).includes(type)) {
-          throw AppError.validation([{ path: "type", key: "applications.document-type" }]);
-        }
+        const type = await acceptedDocumentType(params.id, upload.fields.type);
         const inspected = await inspectReceivedDocument(upload);
         const document = await attachDocument(
           deps,
@@ -367,7 +239,7 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
             tempPath: upload.tempPath,
             originalName: inspected.fileName,
             size: inspected.size,
-            type: type as DocumentType,
+            type,
             mimeType: inspected.contentType,
             sha256: inspected.sha256,
           },
@@ -456,7 +328,7 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
             loaded,
             assessment,
             locale,
-            permissionsOf(user, { ...record, application: loaded.application }),
+            await permissionsOf(user, { ...record, application: loaded.application }),
             deps.clock.now(),
           ),
         failures: (loaded, assessment) => failedCriteria(assessment, loaded, locale),
