@@ -105,3 +105,25 @@ export function formatPhone(e164: string | null): string {
   const national = `0${moroccan[1]}`;
   return national.replace(/(\d{2})(?=\d)/g, "$1 ");
 }
+
+const sizeFormats = new Map<string, Intl.NumberFormat>();
+
+/** 2048 → "2 ko", 1536000 → "1,5 Mo": decimal units, as file managers show them. */
+export function formatFileSize(bytes: number, language: Language): string {
+  const [value, unit] =
+    bytes >= 1_000_000 ? [bytes / 1_000_000, "megabyte"] : bytes >= 1000 ? [bytes / 1000, "kilobyte"] : [bytes, "byte"];
+  const key = `${language}:${unit}`;
+  let format = sizeFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(localeOf(language), { style: "unit", unit, maximumFractionDigits: 1 });
+    sizeFormats.set(key, format);
+  }
+  return format.format(value);
+}
+
+const countFormats = new Map<Language, Intl.NumberFormat>();
+
+/** 4000 → "4 000" (fr-MA) : counts shown to people, grouped as they read them. */
+export function formatCount(value: number, language: Language): string {
+  return cached(countFormats, language, () => new Intl.NumberFormat(localeOf(language))).format(value);
+}

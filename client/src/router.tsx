@@ -2,6 +2,10 @@ import { createBrowserRouter } from "react-router";
 import { Layout } from "./components/Layout";
 import { AccountPage } from "./pages/account/AccountPage";
 import { AdminUsersPage } from "./pages/admin/AdminUsersPage";
+import { ApplicationPage } from "./pages/applications/ApplicationPage";
+import { ApplicationsPage } from "./pages/applications/ApplicationsPage";
+import { EditApplicationPage } from "./pages/applications/EditApplicationPage";
+import { NewApplicationPage } from "./pages/applications/NewApplicationPage";
 import { ForgotPasswordPage } from "./pages/auth/ForgotPasswordPage";
 import { LoginPage } from "./pages/auth/LoginPage";
 import { RegisterPage } from "./pages/auth/RegisterPage";
@@ -15,6 +19,7 @@ import { NewCompanyPage } from "./pages/companies/NewCompanyPage";
 import { CrashPage } from "./pages/CrashPage";
 import { HomePage } from "./pages/HomePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { SimulatorPage } from "./pages/simulator/SimulatorPage";
 
 // French paths: they appear in the links of the e-mails the server sends (server/commands/accounts.ts).
 export const router = createBrowserRouter([
@@ -25,6 +30,7 @@ export const router = createBrowserRouter([
       { index: true, element: <HomePage /> },
       { path: "solutions", element: <CatalogPage /> },
       { path: "solutions/:sectorCode", element: <CatalogPage /> },
+      { path: "simulateur", element: <SimulatorPage /> },
       { path: "connexion", element: <LoginPage /> },
       { path: "inscription", element: <RegisterPage /> },
       { path: "verifier-email", element: <VerifyEmailPage /> },
@@ -36,6 +42,10 @@ export const router = createBrowserRouter([
       { path: "entreprises/nouvelle", element: <NewCompanyPage /> },
       { path: "entreprises/:id", element: <CompanyPage /> },
       { path: "revendiquer-entreprise", element: <ClaimCompanyPage /> },
+      { path: "dossiers", element: <ApplicationsPage /> },
+      { path: "dossiers/nouveau", element: <NewApplicationPage /> },
+      { path: "dossiers/:id", element: <ApplicationPage /> },
+      { path: "dossiers/:id/modifier", element: <EditApplicationPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

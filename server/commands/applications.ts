@@ -221,7 +221,7 @@ export async function changeStatus(
   const from = application.status;
   await application.update({ status: to, statusChangedAt: at }, { transaction });
   await ApplicationStatusChange.create(
-    { applicationId: application.id, fromStatus: from, toStatus: to, actorId: acting.user.id, comment },
+    { applicationId: application.id, fromStatus: from, toStatus: to, actorId: acting.user.id, comment, createdAt: at },
     { transaction },
   );
 }
@@ -268,7 +268,14 @@ export async function createApplication(
     await replaceLines(transaction, application.id, input.lines);
     await replaceSolutions(transaction, application.id, input.solutionIds);
     await ApplicationStatusChange.create(
-      { applicationId: application.id, fromStatus: null, toStatus: "draft", actorId: acting.user.id, comment: null },
+      {
+        applicationId: application.id,
+        fromStatus: null,
+        toStatus: "draft",
+        actorId: acting.user.id,
+        comment: null,
+        createdAt: now,
+      },
       { transaction },
     );
     const loaded = await mustLoad(application.id, transaction);

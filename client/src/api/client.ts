@@ -51,7 +51,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-function buildUrl(path: string, query: Record<string, QueryValue> | undefined): string {
+export function buildUrl(path: string, query: Record<string, QueryValue> | undefined): string {
   if (!query) {
     return path;
   }
@@ -78,18 +78,12 @@ function toFieldErrors(value: unknown): ProblemFieldError[] | undefined {
     .map((entry) => ({ path: String(entry.path ?? ""), message: String(entry.message ?? "") }));
 }
 
-/** Reads a problem+json body defensively: a proxy or a crash may answer with HTML or nothing. */
-async function readProblem(response: Response): Promise<ProblemDetails> {
-  const fallback: ProblemDetails = {
-    type: "about:blank",
-    title: response.statusText || `HTTP ${response.status}`,
-    status: response.status,
-  };
-  const contentType = response.headers.get("content-type") ?? "";
-  if (!contentType.includes("json")) {
-    return fallback;
-  }
-  const body: unknown = await response.json().catch(() => undefined);
+/**
+ * A problem+json body read defensively (`body` is whatever JSON.parse gave, or undefined): a proxy
+ * or a crash may answer with HTML or nothing. Shared by fetch (below) and the uploads (XHR).
+ */
+export function problemFrom(body: unknown, status: number, statusText: string): ProblemDetails {
+  const fallback: ProblemDetails = { type: "about:blank", title: statusText || `HTTP ${status}`, status };
   if (!isRecord(body)) {
     return fallback;
   }
@@ -97,16 +91,22 @@ async function readProblem(response: Response): Promise<ProblemDetails> {
     type: typeof body.type === "string" ? body.type : fallback.type,
     code: typeof body.code === "string" ? body.code : undefined,
     title: typeof body.title === "string" ? body.title : fallback.title,
-    status: typeof body.status === "number" ? body.status : response.status,
+    status: typeof body.status === "number" ? body.status : status,
     detail: typeof body.detail === "string" ? body.detail : undefined,
     errors: toFieldErrors(body.errors),
     requestId: typeof body.requestId === "string" ? body.requestId : undefined,
   };
 }
 
+async function readProblem(response: Response): Promise<ProblemDetails> {
+  const contentType = response.headers.get("content-type") ?? "";
+  const body: unknown = contentType.includes("json") ? await response.json().catch(() => undefined) : undefined;
+  return problemFrom(body, response.status, response.statusText);
+}
+
 /** Retry-After in seconds (the server never sends the HTTP-date form). */
-function retryAfterOf(response: Response): number | undefined {
-  const value = Number.parseInt(response.headers.get("retry-after") ?? "", 10);
+export function retryAfterFrom(header: string | null): number | undefined {
+  const value = Number.parseInt(header ?? "", 10);
   return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
@@ -142,19 +142,29 @@ export function fetchCsrfToken(): Promise<string> {
   return csrfRequest;
 }
 
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  if (!UNSAFE_METHODS.has(options.method ?? "GET")) {
-    return send<T>(path, options);
-  }
+/**
+ * Runs an unsafe request with the session's CSRF token; when the server says the token is stale
+ * (expired session), fetches a new one and runs it once more. Also used by the uploads (XHR).
+ */
+export async function withCsrfToken<T>(send: (token: string) => Promise<T>): Promise<T> {
   try {
-    return await send<T>(path, { ...options, headers: { ...options.headers, "X-CSRF-Token": await fetchCsrfToken() } });
+    return await send(await fetchCsrfToken());
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 403 && error.code === "csrf-invalid")) {
       throw error;
     }
     forgetCsrfToken();
-    return send<T>(path, { ...options, headers: { ...options.headers, "X-CSRF-Token": await fetchCsrfToken() } });
+    return send(await fetchCsrfToken());
   }
+}
+
+export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  if (!UNSAFE_METHODS.has(options.method ?? "GET")) {
+    return send<T>(path, options);
+  }
+  return withCsrfToken((token) =>
+    send<T>(path, { ...options, headers: { ...options.headers, "X-CSRF-Token": token } }),
+  );
 }
 
 async function send<T>(path: string, options: RequestOptions): Promise<T> {
@@ -183,7 +193,7 @@ async function send<T>(path: string, options: RequestOptions): Promise<T> {
     throw new ApiError({ type: "network-error", title: "Network error", status: NETWORK_ERROR_STATUS });
   }
   if (!response.ok) {
-    throw new ApiError(await readProblem(response), retryAfterOf(response));
+    throw new ApiError(await readProblem(response), retryAfterFrom(response.headers.get("retry-after")));
   }
   if (response.status === 204) {
     return undefined as T;

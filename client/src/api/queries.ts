@@ -1,6 +1,9 @@
 // TanStack Query hooks for the public reference data. Keys are shared so that pages reuse the cache.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { api } from "./client";
+import type { Language } from "../i18n/languages";
+import { applicationsApi, type ApplicationListQuery } from "./applications";
+import { api, ApiError } from "./client";
+import { sessionKeys } from "./session";
 import type { Call } from "./types";
 
 export const queryKeys = {
@@ -8,6 +11,19 @@ export const queryKeys = {
   regions: ["regions"] as const,
   calls: ["calls"] as const,
   solutions: (sector: string, page: number, pageSize: number) => ["solutions", sector, page, pageSize] as const,
+  suppliers: ["suppliers"] as const,
+};
+
+/**
+ * Applications are personal: their keys live under "session", dropped at sign-in and sign-out.
+ * One application is cached per language, because its eligibility sentences are written in it.
+ */
+export const applicationKeys = {
+  all: [...sessionKeys.all, "applications"] as const,
+  list: (query: ApplicationListQuery) => [...sessionKeys.all, "applications", "list", query] as const,
+  detail: (id: string) => [...sessionKeys.all, "applications", "detail", id] as const,
+  localized: (id: string, language: Language) => [...sessionKeys.all, "applications", "detail", id, language] as const,
+  history: (id: string) => [...sessionKeys.all, "applications", "detail", id, "history"] as const,
 };
 
 // Reference data changes rarely (admins edit it); five minutes avoids refetching on every visit.
@@ -52,4 +68,45 @@ export function pickCurrentCall(calls: Call[]): Call | undefined {
   const byClosing = [...calls].sort((a, b) => a.closesOn.localeCompare(b.closesOn));
   const byOpening = [...calls].sort((a, b) => a.opensOn.localeCompare(b.opensOn));
   return byClosing.find((call) => call.status === "open") ?? byOpening.find((call) => call.status === "upcoming");
+}
+
+/** Every supplier of the catalogue (the API's largest page), for the investment lines' select. */
+export function useSuppliers() {
+  return useQuery({
+    queryKey: queryKeys.suppliers,
+    queryFn: ({ signal }) => api.suppliers({ pageSize: 100, signal }),
+    staleTime: REFERENCE_STALE_TIME,
+  });
+}
+
+/** 4xx answers will not change by asking again (404 hides what is not yours). */
+export function retryUnlessClientError(count: number, error: Error): boolean {
+  return !(error instanceof ApiError && error.status < 500 && error.status !== 0) && count < 2;
+}
+
+export function useApplication(id: string, language: Language) {
+  return useQuery({
+    queryKey: applicationKeys.localized(id, language),
+    queryFn: ({ signal }) => applicationsApi.get(id, signal),
+    retry: retryUnlessClientError,
+    // Switching language refetches the sentences without emptying the page (forms keep their input).
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useApplicationHistory(id: string, enabled = true) {
+  return useQuery({
+    queryKey: applicationKeys.history(id),
+    queryFn: ({ signal }) => applicationsApi.history(id, signal),
+    enabled,
+  });
+}
+
+export function useApplications(query: ApplicationListQuery, enabled = true) {
+  return useQuery({
+    queryKey: applicationKeys.list(query),
+    queryFn: ({ signal }) => applicationsApi.list(query, signal),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
 }

@@ -13,6 +13,23 @@ function ChevronDown() {
   );
 }
 
+/** Managers see their files, prescribers their clients' files, officers and admins every submitted one. */
+function applicationsLinkKey(
+  user: User,
+): "nav.applicationsOwn" | "nav.applicationsClients" | "nav.applicationsAll" | null {
+  switch (user.role) {
+    case "applicant":
+      return "nav.applicationsOwn";
+    case "prescriber":
+      return "nav.applicationsClients";
+    case "officer":
+    case "admin":
+      return "nav.applicationsAll";
+    default:
+      return null;
+  }
+}
+
 /** Managers see their companies, prescribers their clients, officers and admins all of them. */
 function companiesLinkKey(user: User): "nav.companiesOwn" | "nav.companiesClients" | "nav.companiesAll" | null {
   switch (user.role) {
@@ -63,6 +80,11 @@ function UserMenu({ user }: { user: User }) {
         <Menu.Item component={Link} to="/mon-compte">
           {t("nav.account")}
         </Menu.Item>
+        {applicationsLinkKey(user) ? (
+          <Menu.Item component={Link} to="/dossiers">
+            {t(applicationsLinkKey(user) ?? "nav.applicationsOwn")}
+          </Menu.Item>
+        ) : null}
         {companiesLinkKey(user) ? (
           <Menu.Item component={Link} to="/entreprises">
             {t(companiesLinkKey(user) ?? "nav.companiesOwn")}

@@ -35,6 +35,11 @@ function MainNav() {
             {t("nav.solutions")}
           </NavLink>
         </li>
+        <li>
+          <NavLink to="/simulateur" className="main-nav__link">
+            {t("nav.simulator")}
+          </NavLink>
+        </li>
       </ul>
     </nav>
   );

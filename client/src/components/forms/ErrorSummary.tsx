@@ -1,9 +1,13 @@
 import { List, Text, Title } from "@mantine/core";
 import { useEffect, useId, useRef, type MouseEvent, type ReactNode } from "react";
+import { Link } from "react-router";
+import type { Feedback } from "./useFormFeedback";
 
 export interface SummaryItem {
   /** Id of the field the message is about; without one the message is plain text. */
   fieldId?: string;
+  /** Or a page where it is put right (e.g. the wizard step of a failed criterion). */
+  to?: string;
   message: string;
 }
 
@@ -65,6 +69,8 @@ export function ErrorSummary({ title, items, description, children, focusKey, he
                 <a href={`#${item.fieldId}`} onClick={(event) => focusField(event, item.fieldId ?? "")}>
                   {item.message}
                 </a>
+              ) : item.to ? (
+                <Link to={item.to}>{item.message}</Link>
               ) : (
                 item.message
               )}
@@ -74,5 +80,21 @@ export function ErrorSummary({ title, items, description, children, focusKey, he
       ) : null}
       {children}
     </div>
+  );
+}
+
+/** The summary of a form's feedback (useFormFeedback), or nothing while there is none. */
+export function FeedbackSummary({ feedback, headingOrder }: { feedback: Feedback | null; headingOrder?: 2 | 3 }) {
+  if (!feedback) {
+    return null;
+  }
+  return (
+    <ErrorSummary
+      title={feedback.title}
+      items={feedback.items}
+      description={feedback.description}
+      focusKey={feedback.focusKey}
+      headingOrder={headingOrder}
+    />
   );
 }

@@ -21,6 +21,7 @@ import { formatDay, formatMoney } from "../../format";
 import { useLanguage } from "../../i18n/useLanguage";
 import { NotFoundPage } from "../NotFoundPage";
 import { OwnerStatus, useSectorName } from "./CompaniesPage";
+import { CompanyApplications } from "./CompanyApplications";
 import { CompanyFields } from "./CompanyFields";
 import { companyFieldRefs, profileFrom, valuesOf, type CompanyValues } from "./companyForm";
 import { MandatesSection } from "./MandatesSection";
@@ -221,6 +222,7 @@ function CompanyProfile({ company, user }: { company: Company; user: User }) {
             )}
           </Stack>
         </Paper>
+        <CompanyApplications company={company} />
         {company.permissions.listMandates ? <MandatesSection company={company} /> : null}
       </Stack>
     </>

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Paper, Stack, Text, TextInput, Title, VisuallyHidden } from "@mantine/core";
+import { Button, Group, Modal, Paper, Stack, Text, TextInput, Title, VisuallyHidden } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
@@ -11,6 +11,7 @@ import { ErrorSummary } from "../../components/forms/ErrorSummary";
 import { useFieldError } from "../../components/forms/FieldError";
 import { SubmitButton } from "../../components/forms/SubmitButton";
 import { fieldId, fieldRefs, useFormFeedback } from "../../components/forms/useFormFeedback";
+import { ConfirmActionBody } from "../../components/ConfirmActionBody";
 import { LoadingStatus } from "../../components/LoadingStatus";
 import { QueryErrorAlert } from "../../components/QueryErrorAlert";
 import { StatusMessage } from "../../components/StatusMessage";
@@ -82,26 +83,15 @@ function RevokeBody({ mandate, onClose, onDone }: { mandate: Mandate; onClose: (
       onDone();
     },
   });
-  const error = revoke.error;
   return (
-    <Stack gap="md">
-      {error ? (
-        <Alert color="red" variant="light" role="alert">
-          {error instanceof ApiError && error.status !== 0
-            ? (error.detail ?? t("common.errors.generic"))
-            : t("common.errors.network")}
-        </Alert>
-      ) : null}
-      <Text>{t("companies.mandates.revokeModal.text", { name: mandate.prescriber.fullName })}</Text>
-      <Group gap="sm" justify="flex-end">
-        <Button variant="default" onClick={onClose}>
-          {t("common.cancel")}
-        </Button>
-        <Button color="red" onClick={() => revoke.mutate()} loading={revoke.isPending}>
-          {t("companies.mandates.revokeModal.confirm")}
-        </Button>
-      </Group>
-    </Stack>
+    <ConfirmActionBody
+      text={t("companies.mandates.revokeModal.text", { name: mandate.prescriber.fullName })}
+      confirmLabel={t("companies.mandates.revokeModal.confirm")}
+      onConfirm={() => revoke.mutate()}
+      onClose={onClose}
+      pending={revoke.isPending}
+      error={revoke.error}
+    />
   );
 }
 

@@ -1,4 +1,4 @@
-import { Button, Stack, Text, Title } from "@mantine/core";
+import { Button, Group, Stack, Text, Title } from "@mantine/core";
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { formatMoney, formatRate } from "../../format";
@@ -20,14 +20,25 @@ export function Hero() {
             cap: formatMoney(REFERENCE_RULES.capPerCompany, language),
           })}
         </Text>
-        <Button
-          component={Link}
-          to="/solutions"
-          size="lg"
-          classNames={{ root: "wrap-button", label: "wrap-button__label" }}
-        >
-          {t("home.hero.cta")}
-        </Button>
+        <Group gap="md">
+          <Button
+            component={Link}
+            to="/simulateur"
+            size="lg"
+            classNames={{ root: "wrap-button", label: "wrap-button__label" }}
+          >
+            {t("home.hero.simulate")}
+          </Button>
+          <Button
+            component={Link}
+            to="/solutions"
+            size="lg"
+            variant="outline"
+            classNames={{ root: "wrap-button", label: "wrap-button__label" }}
+          >
+            {t("home.hero.cta")}
+          </Button>
+        </Group>
       </Stack>
     </section>
   );
