@@ -1,3 +1,4 @@
+import "./helpers/privateTmp.js";
 import {
   closeTestSequelize,
   prepareSchema,

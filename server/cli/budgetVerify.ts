@@ -14,7 +14,9 @@ async function main(): Promise<number> {
   try {
     const problems = await verifyLedger(database.sequelize);
     if (problems.length === 0) {
-      process.stdout.write("Budget ledger consistent: every envelope = committed + paid + available, none overspent.\n");
+      process.stdout.write(
+        "Budget ledger consistent: every envelope = committed + paid + available, none overspent.\n",
+      );
       return 0;
     }
     for (const problem of problems) process.stdout.write(`Envelope ${problem.envelopeId}: ${problem.problem}\n`);

@@ -7,8 +7,8 @@ import {
   APPLICATION_TRANSITIONS,
 } from "../domain/applicationStatus.js";
 import { callStatus, localDate, type Clock } from "../domain/calendar.js";
-import type { LineCategory, VatRate } from "../domain/grant.js";
-import { formatMoney, fromDatabase } from "../domain/money.js";
+import { lineVat, type LineCategory, type VatRate } from "../domain/grant.js";
+import { formatMoney, fromDatabase, MAX_CENTIMES, parseRate, sumCentimes } from "../domain/money.js";
 import { AppError, type FieldError } from "../errors.js";
 import { displayInstant, displayMoney } from "../i18n/format.js";
 import type { Locale, MessageKey } from "../i18n/index.js";
@@ -170,7 +170,20 @@ async function assertAnswersValid(
       }
     });
   }
+  if (answers.lines && !fitsInAmountColumns(answers.lines)) {
+    errors.push({ path: "lines", key: "applications.lines-total-too-large" });
+  }
   if (errors.length > 0) throw AppError.validation(errors);
+}
+
+/** The file's totals, VAT included, must fit NUMERIC(14,2) like each of its lines. */
+function fitsInAmountColumns(lines: LineInput[]): boolean {
+  const costLines = lines.map((line) => ({
+    amountExclTax: fromDatabase(line.amountExclTax),
+    vatRate: parseRate(line.vatRate),
+  }));
+  const eligible = sumCentimes(costLines.map((line) => line.amountExclTax));
+  return eligible + sumCentimes(costLines.map(lineVat)) <= MAX_CENTIMES;
 }
 
 async function replaceLines(transaction: Transaction, applicationId: string, lines: LineInput[]): Promise<void> {

@@ -190,6 +190,9 @@ function runMulter(req: Request, res: Response, options: UploadOptions, tracker:
     storage: trackedDiskStorage(tracker),
     // Browsers send the file name as raw UTF-8; busboy would read it as Latin-1 and garble Arabic.
     defParamCharset: "utf8",
+    // Keep any folder part of the name so fileNameProblem() can refuse it, instead of busboy
+    // silently cutting "../../etc/passwd.pdf" down to "passwd.pdf".
+    preservePath: true,
     limits: {
       fileSize: options.maxFileBytes,
       files: 1,

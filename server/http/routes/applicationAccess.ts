@@ -1,4 +1,5 @@
 import type { Request, Response } from "express";
+import type { Transaction } from "sequelize";
 import { actorFrom } from "../../commands/actor.js";
 import { assessApplication, loadApplication } from "../../commands/applicationAssessment.js";
 import type { Acting } from "../../commands/applications.js";
@@ -55,8 +56,13 @@ function explainRefusal(error: unknown, user: User, action: ApplicationAction, r
 export function applicationAccess(clock: Clock) {
   const context = (): PolicyContext => ({ today: localDate(clock.now()) });
 
-  const permissionsOf = async (user: User, record: ApplicationRecord) => {
-    const claim = await Claim.findOne({ where: { applicationId: record.application.id }, attributes: ["status"] });
+  /** Inside a transaction, pass it: a query outside it would wait for a pool connection it holds. */
+  const permissionsOf = async (user: User, record: ApplicationRecord, transaction?: Transaction) => {
+    const claim = await Claim.findOne({
+      where: { applicationId: record.application.id },
+      attributes: ["status"],
+      transaction,
+    });
     return applicationPermissions(
       record.application,
       policies.permissionsFor(user, "Application", APPLICATION_ACTIONS, record, context()) as Record<

@@ -65,10 +65,11 @@ export const lineSchema = Joi.object({
   label: Joi.string().trim().min(2).max(200).required(),
   supplierId: Joi.string().guid().allow(null).default(null),
   amountExclTax: moneyField().required(),
-  vatRate: Joi.string()
+  // Joi.any(): a JSON number (0.2) gets the one message listing the rates, not a second one about types.
+  vatRate: Joi.any()
     .valid(...VAT_RATES)
     .required()
-    .messages({ "any.only": "key:field.vat-rate.invalid", "string.base": "key:field.vat-rate.invalid" }),
+    .messages({ "any.only": "key:field.vat-rate.invalid" }),
 });
 
 const answerFields = {
@@ -323,12 +324,12 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
       const { user, record, acting } = await authorize(req, params.id, "submit");
       const locale = req.locale;
       const outcome = await submitApplication(deps, params.id, idempotencyKey, acting, {
-        answer: async (loaded, assessment) =>
+        answer: async (loaded, assessment, transaction) =>
           presentApplication(
             loaded,
             assessment,
             locale,
-            await permissionsOf(user, { ...record, application: loaded.application }),
+            await permissionsOf(user, { ...record, application: loaded.application }, transaction),
             deps.clock.now(),
           ),
         failures: (loaded, assessment) => failedCriteria(assessment, loaded, locale),
