@@ -7,6 +7,11 @@ import type { MigrationModule } from "../server/db/migrator.js";
  */
 export const up: MigrationModule["up"] = async ({ context: { sequelize } }) => {
   await sequelize.query(`
+    -- Several status changes can share an instant (one clock tick, or a test's fixed clock):
+    -- the history is ordered by this insertion counter.
+    ALTER TABLE application_status_changes ADD COLUMN position bigserial;
+    CREATE INDEX application_status_changes_position_idx ON application_status_changes (application_id, position);
+
     CREATE TABLE conflicts_of_interest (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       officer_id uuid NOT NULL REFERENCES users (id),
@@ -119,5 +124,6 @@ export const down: MigrationModule["down"] = async ({ context: { sequelize } }) 
       DROP COLUMN examined_at,
       DROP COLUMN examined_by;
     DROP TABLE conflicts_of_interest;
+    ALTER TABLE application_status_changes DROP COLUMN position;
   `);
 };

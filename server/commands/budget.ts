@@ -27,6 +27,22 @@ async function lockEnvelopes(transaction: Transaction, application: Application)
   });
 }
 
+/**
+ * The envelopes that hold the application's commitment, from the ledger, locked in id order: a
+ * payment or a release goes back where the money was committed, even if the call's envelopes
+ * changed since (a sector envelope added after the approval).
+ */
+async function lockCommittedEnvelopes(transaction: Transaction, application: Application): Promise<Envelope[]> {
+  const rows = await LedgerEntry.findAll({
+    where: { applicationId: application.id, kind: "commitment" },
+    attributes: ["envelopeId"],
+    transaction,
+  });
+  const ids = [...new Set(rows.map((row) => row.envelopeId))];
+  if (ids.length === 0) return [];
+  return Envelope.findAll({ where: { id: ids }, order: [["id", "ASC"]], lock: transaction.LOCK.UPDATE, transaction });
+}
+
 async function move(
   transaction: Transaction,
   envelope: Envelope,
@@ -83,7 +99,7 @@ export async function releaseCommitment(
   actorId: string,
 ): Promise<void> {
   if (amount <= 0n) return;
-  const envelopes = await lockEnvelopes(transaction, application);
+  const envelopes = await lockCommittedEnvelopes(transaction, application);
   for (const envelope of envelopes) await move(transaction, envelope, application, "release", amount, actorId);
 }
 
@@ -95,7 +111,7 @@ export async function recordPayment(
   actorId: string,
 ): Promise<void> {
   if (amount <= 0n) return;
-  const envelopes = await lockEnvelopes(transaction, application);
+  const envelopes = await lockCommittedEnvelopes(transaction, application);
   for (const envelope of envelopes) await move(transaction, envelope, application, "payment", amount, actorId);
 }
 

@@ -39,6 +39,9 @@ export async function submitClaim(deps: ReviewDeps, id: string, invoices: Invoic
       const unclaimed = loaded.documents.filter((document) => document.claimId === null);
       const errors: FieldError[] = [];
       invoices.forEach((invoice, index) => {
+        if (fromDatabase(invoice.amountExclTax) <= 0n) {
+          errors.push({ path: `invoices.${index}.amountExclTax`, key: "claims.invoice-amount-zero" });
+        }
         const document = unclaimed.find((candidate) => candidate.id === invoice.documentId);
         if (!document || document.type !== "invoice") {
           errors.push({ path: `invoices.${index}.documentId`, key: "claims.not-an-invoice" });

@@ -142,6 +142,8 @@ export class ApplicationStatusChange extends Model<
   declare toStatus: ApplicationStatus;
   declare actorId: ForeignKey<User["id"]> | null;
   declare comment: string | null;
+  /** Insertion order: the history's order when two changes share an instant. */
+  declare position: CreationOptional<string>;
   declare createdAt: CreationOptional<Date>;
   declare actor?: NonAttribute<User | null>;
 }
@@ -236,6 +238,7 @@ export function initApplicationModels(sequelize: Sequelize): void {
       fromStatus: { type: DataTypes.TEXT, allowNull: true },
       toStatus: { type: DataTypes.TEXT, allowNull: false, validate: { isIn: [[...APPLICATION_STATUSES]] } },
       comment: { type: DataTypes.TEXT, allowNull: true },
+      position: { type: DataTypes.BIGINT, autoIncrement: true },
       createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: "application_status_changes", updatedAt: false },

@@ -1,7 +1,7 @@
 import Joi from "joi";
-import { Op, type Order, type WhereOptions } from "sequelize";
+import { literal, Op, type Order, type WhereOptions } from "sequelize";
 import { APPLICATION_STATUSES } from "../../domain/applicationStatus.js";
-import { localDate } from "../../domain/calendar.js";
+import { localDate, PROGRAMME_TIME_ZONE } from "../../domain/calendar.js";
 import { Mandate, type Application, type Company, type User } from "../../models/index.js";
 import { containsPattern, type Pagination } from "../validation.js";
 
@@ -80,8 +80,11 @@ export async function applicationListQuery(user: User, filters: ApplicationFilte
   if (filters.companyId) conditions.push({ companyId: filters.companyId });
   if (filters.fastTrack !== undefined) conditions.push({ fastTrack: filters.fastTrack });
   if (filters.minDaysWaiting !== undefined) {
-    const cutoff = new Date(now.getTime() - filters.minDaysWaiting * 24 * 60 * 60 * 1000);
-    conditions.push({ submittedAt: { [Op.lte]: cutoff } });
+    // Counted in calendar days in Casablanca, as the daysWaiting column shows them.
+    const cutoff = new Date(Date.parse(today) - filters.minDaysWaiting * 86_400_000).toISOString().slice(0, 10);
+    conditions.push(
+      literal(`("Application"."submitted_at" AT TIME ZONE '${PROGRAMME_TIME_ZONE}')::date <= DATE '${cutoff}'`),
+    );
   }
   if (filters.region) Object.assign(companyWhere, { regionCode: filters.region });
   if (filters.q) {

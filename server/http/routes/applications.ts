@@ -377,10 +377,7 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
       const changes = await ApplicationStatusChange.findAll({
         where: { applicationId: params.id },
         include: [{ model: User, as: "actor", attributes: ["id", "fullName", "role"] }],
-        order: [
-          ["createdAt", "ASC"],
-          ["id", "ASC"],
-        ],
+        order: [["position", "ASC"]],
       });
       res.json({
         items: changes.map((change) => ({
