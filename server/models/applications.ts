@@ -8,6 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from "sequelize";
+import { moneyColumn } from "./columns.js";
 import { APPLICATION_STATUSES, type ApplicationStatus } from "../domain/applicationStatus.js";
 import { LINE_CATEGORIES, VAT_RATES, type LineCategory, type VatRate } from "../domain/grant.js";
 import { User } from "./accounts.js";
@@ -52,13 +53,6 @@ export const DOCUMENT_MIME_TYPES = ["application/pdf", "image/png", "image/jpeg"
 export type DocumentMimeType = (typeof DOCUMENT_MIME_TYPES)[number];
 
 export type DocumentVerdict = "pending" | "accepted" | "rejected";
-
-const MONEY = /^\d{1,12}\.\d{2}$/;
-const money = (allowNull = false) => ({
-  type: DataTypes.DECIMAL(14, 2),
-  allowNull,
-  validate: { is: { args: MONEY, msg: "must be a decimal string with two decimals" } },
-});
 
 export class Application extends Model<InferAttributes<Application>, InferCreationAttributes<Application>> {
   declare id: CreationOptional<string>;
@@ -175,21 +169,21 @@ export function initApplicationModels(sequelize: Sequelize): void {
         validate: { isIn: [[...APPLICATION_STATUSES]] },
       },
       reference: { type: DataTypes.TEXT, allowNull: true, validate: { is: /^MS-\d{4}-\d{5,}$/ } },
-      eligibleAmount: { ...money(), defaultValue: "0.00" },
-      vatAmount: { ...money(), defaultValue: "0.00" },
-      grantAmount: { ...money(), defaultValue: "0.00" },
-      approvedAmount: money(true),
+      eligibleAmount: { ...moneyColumn(), defaultValue: "0.00" },
+      vatAmount: { ...moneyColumn(), defaultValue: "0.00" },
+      grantAmount: { ...moneyColumn(), defaultValue: "0.00" },
+      approvedAmount: moneyColumn({ allowNull: true }),
       fastTrack: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       submittedAt: { type: DataTypes.DATE, allowNull: true },
       statusChangedAt: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
       examinedBy: { type: DataTypes.UUID, allowNull: true },
       examinedAt: { type: DataTypes.DATE, allowNull: true },
       proposal: { type: DataTypes.TEXT, allowNull: true, validate: { isIn: [["approve", "reject"]] } },
-      proposedAmount: money(true),
+      proposedAmount: moneyColumn({ allowNull: true }),
       proposalComment: { type: DataTypes.TEXT, allowNull: true },
       decidedBy: { type: DataTypes.UUID, allowNull: true },
       decidedAt: { type: DataTypes.DATE, allowNull: true },
-      paidAmount: money(true),
+      paidAmount: moneyColumn({ allowNull: true }),
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },
@@ -202,7 +196,7 @@ export function initApplicationModels(sequelize: Sequelize): void {
       position: { type: DataTypes.INTEGER, allowNull: false, validate: { min: 0 } },
       category: { type: DataTypes.TEXT, allowNull: false, validate: { isIn: [[...LINE_CATEGORIES]] } },
       label: { type: DataTypes.TEXT, allowNull: false, validate: { len: [1, 200] } },
-      amountExclTax: money(),
+      amountExclTax: moneyColumn(),
       vatRate: {
         type: DataTypes.DECIMAL(4, 2),
         allowNull: false,

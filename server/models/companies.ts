@@ -8,6 +8,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from "sequelize";
+import { moneyColumn } from "./columns.js";
 import { checkIce } from "../domain/ice.js";
 import { User } from "./accounts.js";
 
@@ -104,7 +105,7 @@ export function initCompanyModels(sequelize: Sequelize): void {
       address: { type: DataTypes.TEXT, allowNull: false },
       foundedOn: { type: DataTypes.DATEONLY, allowNull: false },
       employees: { type: DataTypes.INTEGER, allowNull: false, validate: { min: 0 } },
-      annualTurnover: { type: DataTypes.DECIMAL(14, 2), allowNull: false, validate: { is: /^\d{1,12}\.\d{2}$/ } },
+      annualTurnover: moneyColumn({ name: "annualTurnover" }),
       managerName: { type: DataTypes.TEXT, allowNull: true },
       managerEmail: { type: DataTypes.TEXT, allowNull: true },
       createdAt: DataTypes.DATE,

@@ -8,21 +8,14 @@ import {
   type NonAttribute,
   type Sequelize,
 } from "sequelize";
+import { moneyColumn } from "./columns.js";
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-const MONEY = /^\d{1,12}\.\d{2}$/;
 
 const slug = (field: string) => ({
   type: DataTypes.TEXT,
   allowNull: false,
   validate: { is: { args: SLUG, msg: `${field} must be a lowercase slug (a-z, 0-9, -)` } },
-});
-
-/** NUMERIC(14,2): read and written as a decimal string, never through a float. */
-const money = (field: string) => ({
-  type: DataTypes.DECIMAL(14, 2),
-  allowNull: false,
-  validate: { is: { args: MONEY, msg: `${field} must be a decimal string with two decimals` } },
 });
 
 export class Region extends Model<InferAttributes<Region>, InferCreationAttributes<Region>> {
@@ -203,8 +196,8 @@ export function initReferenceModels(sequelize: Sequelize): void {
       costsAr: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
       benefitsFr: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
       benefitsAr: { type: DataTypes.TEXT, allowNull: false, defaultValue: "" },
-      priceMin: money("priceMin"),
-      priceMax: money("priceMax"),
+      priceMin: moneyColumn({ name: "priceMin" }),
+      priceMax: moneyColumn({ name: "priceMax" }),
       active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
       ...timestamps,
     },
@@ -243,7 +236,7 @@ export function initReferenceModels(sequelize: Sequelize): void {
       nameFr: { type: DataTypes.TEXT, allowNull: false },
       nameAr: { type: DataTypes.TEXT, allowNull: false },
       year: { type: DataTypes.INTEGER, allowNull: false },
-      amount: money("amount"),
+      amount: moneyColumn({ name: "amount" }),
       ...timestamps,
     },
     { sequelize, tableName: "programme_budget_lines" },
@@ -279,9 +272,9 @@ export function initReferenceModels(sequelize: Sequelize): void {
         allowNull: false,
         validate: { is: { args: /^(0\.\d{1,4}|1\.0{1,4})$/, msg: "rate must be a decimal between 0 and 1" } },
       },
-      capPerCompany: money("capPerCompany"),
+      capPerCompany: moneyColumn({ name: "capPerCompany" }),
       minCompanyAgeYears: { type: DataTypes.INTEGER, allowNull: false, validate: { min: 0 } },
-      maxTurnover: money("maxTurnover"),
+      maxTurnover: moneyColumn({ name: "maxTurnover" }),
       createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: "call_rules", updatedAt: false },
@@ -290,9 +283,9 @@ export function initReferenceModels(sequelize: Sequelize): void {
   Envelope.init(
     {
       id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
-      amount: money("amount"),
-      committed: { ...money("committed"), defaultValue: "0.00" },
-      paid: { ...money("paid"), defaultValue: "0.00" },
+      amount: moneyColumn({ name: "amount" }),
+      committed: { ...moneyColumn({ name: "committed" }), defaultValue: "0.00" },
+      paid: { ...moneyColumn({ name: "paid" }), defaultValue: "0.00" },
       ...timestamps,
     },
     { sequelize, tableName: "envelopes" },

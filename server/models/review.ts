@@ -8,17 +8,11 @@ import {
   type NonAttribute,
   type Sequelize,
 } from "sequelize";
+import { moneyColumn } from "./columns.js";
 import { User } from "./accounts.js";
 import { Application, ApplicationDocument } from "./applications.js";
 import { Company } from "./companies.js";
 import { Envelope } from "./reference.js";
-
-const MONEY = /^\d{1,12}\.\d{2}$/;
-const money = (allowNull = false) => ({
-  type: DataTypes.DECIMAL(14, 2),
-  allowNull,
-  validate: { is: { args: MONEY, msg: "must be a decimal string with two decimals" } },
-});
 
 /** An officer's declared link to a company: it may then never act on the company's files. */
 export class ConflictOfInterest extends Model<
@@ -98,7 +92,7 @@ export function initReviewModels(sequelize: Sequelize): void {
     {
       id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
       kind: { type: DataTypes.TEXT, allowNull: false, validate: { isIn: [["commitment", "release", "payment"]] } },
-      amount: money(),
+      amount: moneyColumn(),
       createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: "budget_ledger", updatedAt: false },
@@ -116,8 +110,8 @@ export function initReviewModels(sequelize: Sequelize): void {
       submittedAt: { type: DataTypes.DATE, allowNull: false },
       verifiedBy: { type: DataTypes.UUID, allowNull: true },
       verifiedAt: { type: DataTypes.DATE, allowNull: true },
-      verifiedAmount: money(true),
-      paymentAmount: money(true),
+      verifiedAmount: moneyColumn({ allowNull: true }),
+      paymentAmount: moneyColumn({ allowNull: true }),
       paymentReference: { type: DataTypes.TEXT, allowNull: true },
       paidBy: { type: DataTypes.UUID, allowNull: true },
       paidAt: { type: DataTypes.DATE, allowNull: true },
@@ -133,9 +127,9 @@ export function initReviewModels(sequelize: Sequelize): void {
       invoiceNumber: { type: DataTypes.TEXT, allowNull: false, validate: { len: [1, 60] } },
       supplierName: { type: DataTypes.TEXT, allowNull: false, validate: { len: [2, 200] } },
       invoiceDate: { type: DataTypes.DATEONLY, allowNull: false },
-      amountExclTax: money(),
+      amountExclTax: moneyColumn(),
       verdict: { type: DataTypes.TEXT, allowNull: false, defaultValue: "pending" },
-      verifiedAmount: money(true),
+      verifiedAmount: moneyColumn({ allowNull: true }),
       verdictReason: { type: DataTypes.TEXT, allowNull: true },
       createdAt: DataTypes.DATE,
     },
