@@ -51,6 +51,19 @@ export async function latestRules(callId: string, transaction?: Transaction): Pr
   });
 }
 
+type Tasks = readonly (() => Promise<unknown>)[];
+type Results<T extends Tasks> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+async function inParallel<T extends Tasks>(tasks: T): Promise<Results<T>> {
+  return (await Promise.all(tasks.map((task) => task()))) as Results<T>;
+}
+
+async function inSequence<T extends Tasks>(tasks: T): Promise<Results<T>> {
+  const results: unknown[] = [];
+  for (const task of tasks) results.push(await task());
+  return results as Results<T>;
+}
+
 async function solutionsOf(applicationId: string, transaction?: Transaction): Promise<Solution[]> {
   const rows = await modelsSequelize().query<{ solution_id: string }>(
     "SELECT solution_id FROM application_solutions WHERE application_id = :applicationId",
@@ -80,25 +93,30 @@ export async function loadApplication(
     ...(options.lock && transaction ? { lock: transaction.LOCK.UPDATE } : {}),
   });
   if (!application) return null;
-  const [company, call, rules, sector, lines, solutions, documents] = await Promise.all([
-    Company.findByPk(application.companyId, { include: [{ model: User, as: "owner" }], transaction }),
-    Call.findByPk(application.callId, { include: [{ model: Programme, as: "programme" }], transaction }),
-    application.status === "draft"
-      ? latestRules(application.callId, transaction)
-      : CallRules.findByPk(application.callRulesId, {
-          include: [{ model: Sector, as: "sectors", through: { attributes: [] } }],
-          transaction,
-        }),
-    Sector.findByPk(application.sectorCode, { transaction }),
-    ApplicationLine.findAll({
-      where: { applicationId: id },
-      include: [{ model: Supplier, as: "supplier" }],
-      order: [["position", "ASC"]],
-      transaction,
-    }),
-    solutionsOf(id, transaction),
-    ApplicationDocument.findAll({ where: { applicationId: id }, order: [["createdAt", "ASC"]], transaction }),
-  ]);
+  // Inside a transaction every query shares its one connection, so they run one after the
+  // other; outside, they run side by side on the pool.
+  const run = transaction ? inSequence : inParallel;
+  const [company, call, rules, sector, lines, solutions, documents] = await run([
+    () => Company.findByPk(application.companyId, { include: [{ model: User, as: "owner" }], transaction }),
+    () => Call.findByPk(application.callId, { include: [{ model: Programme, as: "programme" }], transaction }),
+    () =>
+      application.status === "draft"
+        ? latestRules(application.callId, transaction)
+        : CallRules.findByPk(application.callRulesId, {
+            include: [{ model: Sector, as: "sectors", through: { attributes: [] } }],
+            transaction,
+          }),
+    () => Sector.findByPk(application.sectorCode, { transaction }),
+    () =>
+      ApplicationLine.findAll({
+        where: { applicationId: id },
+        include: [{ model: Supplier, as: "supplier" }],
+        order: [["position", "ASC"]],
+        transaction,
+      }),
+    () => solutionsOf(id, transaction),
+    () => ApplicationDocument.findAll({ where: { applicationId: id }, order: [["createdAt", "ASC"]], transaction }),
+  ] as const);
   if (!company || !call || !rules || !sector) throw new Error(`application ${id} has dangling references`);
   return { application, company, call, rules, sector, lines, solutions, documents };
 }
@@ -157,10 +175,10 @@ export async function assessApplication(
   const rate = parseRate(rules.rate);
   const cap = fromDatabase(rules.capPerCompany);
   const programmeId = call.programmeId;
-  const [capUsed, other] = await Promise.all([
-    approvedGrantsOf(company.id, programmeId, application.id, transaction),
-    otherOpenApplication(loaded, transaction),
-  ]);
+  const [capUsed, other] = await (transaction ? inSequence : inParallel)([
+    () => approvedGrantsOf(company.id, programmeId, application.id, transaction),
+    () => otherOpenApplication(loaded, transaction),
+  ] as const);
   const computation = computeGrant(
     lines.map((line) => ({ amountExclTax: fromDatabase(line.amountExclTax), vatRate: parseRate(line.vatRate) })),
     { rate, capPerCompany: cap },

@@ -626,16 +626,26 @@ export async function queueCompanyEmails(
       data: data("fr", company.managerName ?? ""),
     });
   }
-  const prescriberId = actingPrescriberId ?? (await filingPrescriberId(transaction, application));
-  if (!prescriberId || prescriberId === owner?.id) return;
-  const prescriber = await User.findByPk(prescriberId, { transaction });
-  if (!prescriber) return;
-  await queueEmail(transaction, {
-    to: prescriber.email,
-    template,
-    locale: prescriber.locale,
-    data: data(prescriber.locale, prescriber.fullName),
-  });
+  // The prescriber acting now, the one who filed, and every prescriber the company mandates today.
+  const prescriberIds = new Set<string>();
+  if (actingPrescriberId) prescriberIds.add(actingPrescriberId);
+  const filer = await filingPrescriberId(transaction, application);
+  if (filer) prescriberIds.add(filer);
+  // The mail follows a status change: its instant (the application clock's) says which mandates live.
+  const today = localDate(application.statusChangedAt);
+  const mandates = await Mandate.findAll({ where: { companyId: company.id, revokedAt: null }, transaction });
+  for (const mandate of mandates) if (mandate.isLiveOn(today)) prescriberIds.add(mandate.prescriberId);
+  if (owner) prescriberIds.delete(owner.id);
+  if (prescriberIds.size === 0) return;
+  const prescribers = await User.findAll({ where: { id: [...prescriberIds], role: "prescriber" }, transaction });
+  for (const prescriber of prescribers) {
+    await queueEmail(transaction, {
+      to: prescriber.email,
+      template,
+      locale: prescriber.locale,
+      data: data(prescriber.locale, prescriber.fullName),
+    });
+  }
 }
 
 /** The values every e-mail about a file shows. */

@@ -47,6 +47,13 @@ export async function submitClaim(deps: ReviewDeps, id: string, invoices: Invoic
           errors.push({ path: `invoices.${index}.documentId`, key: "claims.not-an-invoice" });
         }
       });
+      // Every invoice sent with the file belongs in the claim: one left out could never be
+      // verified, nor removed once the claim is filed.
+      for (const document of unclaimed.filter((candidate) => candidate.type === "invoice")) {
+        if (!invoices.some((invoice) => invoice.documentId === document.id)) {
+          errors.push({ path: "invoices", key: "claims.invoice-not-listed", params: { name: document.originalName } });
+        }
+      }
       if (!unclaimed.some((document) => document.type === "payment_proof")) {
         errors.push({ path: "paymentProof", key: "claims.payment-proof-missing" });
       }

@@ -871,8 +871,10 @@ describe("applications (/api/v1/applications)", () => {
       expect(mail?.textBody).to.include(reference);
       expect(mail?.textBody).to.include("Fatima Zahra Alaoui");
       expect(mail?.links.map((link) => new URL(link).pathname)).to.include(`/dossiers/${draft.id}`);
-      // The mandated prescriber did not file it: no copy for it.
-      expect((await capturedEmailsTo(prescriberUser.email)).length).to.equal(prescriberBefore);
+      // The prescriber the company mandates follows its files: it gets its own copy, in its language.
+      const prescriberMails = await capturedEmailsTo(prescriberUser.email);
+      expect(prescriberMails.length).to.equal(prescriberBefore + 1);
+      expect(prescriberMails.filter((copy) => copy.subject.includes(reference))).to.have.length(1);
     });
 
     it("sends one confirmation to the owner and one to the prescriber when the prescriber submits", async () => {
