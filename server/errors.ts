@@ -9,6 +9,8 @@ export type FieldError =
       /** Message key in server/i18n, translated in the requester's language by the error handler. */
       key: MessageKey;
       params?: Record<string, string | number>;
+      /** Amounts ("60000.00") written for people in the requester's language. */
+      moneyParams?: Record<string, string>;
     }
   | {
       path: string;
@@ -42,6 +44,8 @@ export interface AppErrorOptions {
   params?: Record<string, string | number>;
   /** Parameters that are themselves messages (a status label), translated before interpolation. */
   labelParams?: Record<string, MessageKey>;
+  /** Amounts ("60000.00") written for people in the requester's language ("60 000,00 MAD"). */
+  moneyParams?: Record<string, string>;
   errors?: FieldError[];
   /** Sent as Retry-After on 429 and 503 answers. */
   retryAfterSeconds?: number;
@@ -51,6 +55,7 @@ export class AppError extends Error {
   readonly detailKey: MessageKey;
   readonly params: Record<string, string | number>;
   readonly labelParams: Record<string, MessageKey>;
+  readonly moneyParams: Record<string, string>;
   readonly errors: FieldError[] | undefined;
   readonly retryAfterSeconds: number | undefined;
 
@@ -64,6 +69,7 @@ export class AppError extends Error {
     this.detailKey = options.detailKey ?? (`problem.${code}.detail` as MessageKey);
     this.params = options.params ?? {};
     this.labelParams = options.labelParams ?? {};
+    this.moneyParams = options.moneyParams ?? {};
     this.errors = options.errors;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }

@@ -1,12 +1,11 @@
-// Display formatting only. Money stays a decimal string all the way to Intl: modern engines format
-// strings exactly, so no float ever touches an amount.
+// Display formatting only. Money is written from its decimal string's digits (never a float), the
+// same way as the server's e-mails and PDFs; rates go to Intl as strings, which it formats exactly.
 import { isDecimalString } from "./money";
 import type { Language } from "./i18n/languages";
 import { localeOf } from "./i18n/languages";
 
 export const TIME_ZONE = "Africa/Casablanca";
 
-const moneyFormats = new Map<Language, Intl.NumberFormat>();
 const percentFormats = new Map<Language, Intl.NumberFormat>();
 const dateFormats = new Map<Language, Intl.DateTimeFormat>();
 
@@ -20,17 +19,25 @@ function cached<T>(cache: Map<Language, T>, language: Language, create: () => T)
   return created;
 }
 
-/** "45000.00" → "45.000,00 MAD" (fr-MA) or "‏45.000,00 د.م.‏" (ar-MA). */
+const NBSP = "\u00A0";
+const CURRENCY: Record<Language, string> = { fr: "MAD", ar: "درهم" };
+const MONEY = /^(-?)(\d+)(?:\.(\d{1,2}))?$/;
+
+/**
+ * "400000.00" → "400 000,00 MAD" (fr) or "400 000,00 درهم" (ar), as the server writes amounts in
+ * e-mails and PDFs and as Moroccan invoices do: groups of three separated by no-break spaces, a
+ * decimal comma, Latin digits. Built from the string's digits: the amount never becomes a float.
+ * U+00A0 keeps the number in one piece inside Arabic text (a plain space would let groups swap).
+ */
 export function formatMoney(amount: string, language: Language): string {
-  if (!isDecimalString(amount)) {
+  const match = MONEY.exec(amount.trim());
+  if (!match) {
     return amount;
   }
-  const format = cached(
-    moneyFormats,
-    language,
-    () => new Intl.NumberFormat(localeOf(language), { style: "currency", currency: "MAD" }),
-  );
-  return format.format(amount);
+  const [, sign = "", units = "0", fraction = ""] = match;
+  const grouped = units.replace(/^0+(?=\d)/, "").replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
+  const number = `${sign === "-" ? "\u2212" : ""}${grouped},${fraction.padEnd(2, "0")}`;
+  return `${number}${NBSP}${CURRENCY[language]}`;
 }
 
 /** "0.60" → "60 %". */

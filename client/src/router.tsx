@@ -19,6 +19,10 @@ import { NewCompanyPage } from "./pages/companies/NewCompanyPage";
 import { CrashPage } from "./pages/CrashPage";
 import { HomePage } from "./pages/HomePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { BudgetPage } from "./pages/review/BudgetPage";
+import { ConflictsPage } from "./pages/review/ConflictsPage";
+import { QueuePage } from "./pages/review/QueuePage";
+import { ReviewPage } from "./pages/review/ReviewPage";
 import { SimulatorPage } from "./pages/simulator/SimulatorPage";
 
 // French paths: they appear in the links of the e-mails the server sends (server/commands/accounts.ts).
@@ -46,6 +50,10 @@ export const router = createBrowserRouter([
       { path: "dossiers/nouveau", element: <NewApplicationPage /> },
       { path: "dossiers/:id", element: <ApplicationPage /> },
       { path: "dossiers/:id/modifier", element: <EditApplicationPage /> },
+      { path: "instruction", element: <QueuePage /> },
+      { path: "instruction/conflits", element: <ConflictsPage /> },
+      { path: "instruction/:id", element: <ReviewPage /> },
+      { path: "budget", element: <BudgetPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

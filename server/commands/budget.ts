@@ -82,9 +82,9 @@ export async function commitGrant(
   for (const envelope of envelopes) {
     const left = available(envelope);
     if (left < amount) {
-      throw AppError.conflict(envelope.sectorCode ? "budget.sector-insufficient" : "budget.call-insufficient", {
-        available: formatMoney(left),
-        requested: formatMoney(amount),
+      throw new AppError("conflict", 409, {
+        detailKey: envelope.sectorCode ? "budget.sector-insufficient" : "budget.call-insufficient",
+        moneyParams: { available: formatMoney(left), requested: formatMoney(amount) },
       });
     }
   }

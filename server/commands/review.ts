@@ -111,7 +111,9 @@ async function currentGrant(transaction: Transaction, loaded: LoadedApplication,
 }
 
 function amountAbove(path: string, maximum: Centimes): AppError {
-  return AppError.validation([{ path, key: "review.amount-above-grant", params: { maximum: formatMoney(maximum) } }]);
+  return AppError.validation([
+    { path, key: "review.amount-above-grant", moneyParams: { maximum: formatMoney(maximum) } },
+  ]);
 }
 
 export async function examineApplication(deps: ReviewDeps, id: string, examination: Examination, acting: Acting) {

@@ -6,18 +6,21 @@ import fr from "../../client/src/i18n/fr.json" with { type: "json" };
 import { hashPassword } from "../../server/auth/passwords.js";
 import { User } from "../../server/models/index.js";
 import {
+  expectAccessible,
   isFocused,
   launchBrowser,
+  openSite as openBrowserSite,
+  PageWatch,
   SCREENSHOT_DIR,
-  seriousAccessibilityViolations,
+  screenshot as fullPageScreenshot,
   serveAppWithWorker,
   skipUnlessChromium,
   type BrowserApp,
+  type Language,
   type RunningApp,
 } from "../helpers/browser.js";
 import { resetDatabase, TEST_NOW } from "../helpers/testDatabase.js";
 
-type Language = "fr" | "ar";
 const TEXTS = { fr, ar } as const;
 
 const PASSWORD = "Le thé du matin à Fès";
@@ -33,8 +36,7 @@ describe("browser: accounts — register, confirm by e-mail, sign in and out, ad
   let browser: Browser;
   let running: RunningApp;
   let served: BrowserApp | undefined;
-  const cspViolations: string[] = [];
-  const pageErrors: string[] = [];
+  const watch = new PageWatch();
 
   before(async function () {
     skipUnlessChromium(this);
@@ -64,33 +66,11 @@ describe("browser: accounts — register, confirm by e-mail, sign in and out, ad
     await served?.stop();
   });
 
-  async function openPage(language: Language, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await browser.newContext({ locale: language === "ar" ? "ar-MA" : "fr-MA", viewport });
-    const page = await context.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error" && /Content.Security.Policy/i.test(message.text()))
-        cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    return page;
-  }
-
   /** Opens the site in this language (the switch is remembered by the browser). */
-  async function openSite(language: Language, viewport?: { width: number; height: number }): Promise<Page> {
-    const page = await openPage(language, viewport);
-    await page.goto(running.baseUrl);
-    if (language === "ar") await page.getByRole("button", { name: "العربية" }).click();
-    expect(await page.locator("html").getAttribute("dir")).to.equal(language === "ar" ? "rtl" : "ltr");
-    return page;
-  }
+  const openSite = (language: Language, viewport?: { width: number; height: number }): Promise<Page> =>
+    openBrowserSite(browser, running.baseUrl, language, watch, { viewport });
 
-  async function screenshot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-  }
-
-  async function expectAccessible(page: Page): Promise<void> {
-    expect(await seriousAccessibilityViolations(page), page.url()).to.deep.equal([]);
-  }
+  const screenshot = (page: Page, name: string) => fullPageScreenshot(page, name);
 
   /** /dev/mail, reloaded until the worker has delivered a mail to this address. */
   async function openDevMailFor(page: Page, address: string): Promise<Locator> {
@@ -473,7 +453,6 @@ describe("browser: accounts — register, confirm by e-mail, sign in and out, ad
   });
 
   it("ran under the strict CSP without a single violation, and without a script error", () => {
-    expect(cspViolations).to.deep.equal([]);
-    expect(pageErrors).to.deep.equal([]);
+    watch.expectClean();
   });
 });

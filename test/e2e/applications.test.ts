@@ -1,4 +1,3 @@
-import path from "node:path";
 import { expect } from "chai";
 import type { Browser, Locator, Page } from "playwright-core";
 import ar from "../../client/src/i18n/ar.json" with { type: "json" };
@@ -6,18 +5,20 @@ import fr from "../../client/src/i18n/fr.json" with { type: "json" };
 import { createCompany, createMandate } from "../factories/companies.js";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../factories/users.js";
 import {
+  expectAccessible,
   isFocused,
   launchBrowser,
-  SCREENSHOT_DIR,
-  seriousAccessibilityViolations,
+  openSite as openBrowserSite,
+  PageWatch,
+  screenshot as fullPageScreenshot,
   serveAppWithWorker,
   skipUnlessChromium,
   type BrowserApp,
+  type Language,
   type RunningApp,
 } from "../helpers/browser.js";
 import { resetDatabase } from "../helpers/testDatabase.js";
 
-type Language = "fr" | "ar";
 const TEXTS = { fr, ar } as const;
 
 const CLIENTS: Record<Language, { company: string; sector: string; manager: string; prescriber: string }> = {
@@ -79,8 +80,7 @@ describe("browser: applications — simulator, wizard, upload, submission and re
   let browser: Browser;
   let running: RunningApp;
   let served: BrowserApp | undefined;
-  const cspViolations: string[] = [];
-  const pageErrors: string[] = [];
+  const watch = new PageWatch();
 
   before(async function () {
     skipUnlessChromium(this);
@@ -96,41 +96,14 @@ describe("browser: applications — simulator, wizard, upload, submission and re
   });
 
   // On a failure, the page as it was: the picture usually says what went wrong.
-  let lastPage: Page | undefined;
   afterEach(async function () {
-    if (this.currentTest?.state === "failed" && lastPage && !lastPage.isClosed()) {
-      await lastPage.screenshot({ path: path.join(SCREENSHOT_DIR, "applications-FAILED.png"), fullPage: true });
-    }
-    expect(cspViolations, "CSP violations").to.deep.equal([]);
-    expect(pageErrors, "page errors").to.deep.equal([]);
+    await watch.screenshotOnFailure(this.currentTest, "applications-FAILED");
+    watch.expectClean();
   });
 
-  async function openSite(language: Language): Promise<Page> {
-    const context = await browser.newContext({
-      locale: language === "ar" ? "ar-MA" : "fr-MA",
-      viewport: { width: 1280, height: 900 },
-      acceptDownloads: true,
-    });
-    const page = await context.newPage();
-    lastPage = page;
-    page.on("console", (message) => {
-      if (message.type() === "error" && /Content.Security.Policy/i.test(message.text()))
-        cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    await page.goto(running.baseUrl);
-    if (language === "ar") await page.getByRole("button", { name: "العربية" }).click();
-    expect(await page.locator("html").getAttribute("dir")).to.equal(language === "ar" ? "rtl" : "ltr");
-    return page;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `applications-${name}.png`), fullPage: true });
-  }
-
-  async function expectAccessible(page: Page): Promise<void> {
-    expect(await seriousAccessibilityViolations(page), page.url()).to.deep.equal([]);
-  }
+  const openSite = (language: Language): Promise<Page> =>
+    openBrowserSite(browser, running.baseUrl, language, watch, { acceptDownloads: true });
+  const screenshot = (page: Page, name: string) => fullPageScreenshot(page, `applications-${name}`);
 
   /** The step's heading and "Étape N sur 6", once its data is on screen. */
   async function expectStep(page: Page, language: Language, step: keyof typeof fr.applications.wizard.titles) {

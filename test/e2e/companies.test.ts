@@ -6,18 +6,21 @@ import fr from "../../client/src/i18n/fr.json" with { type: "json" };
 import { iceWithKey } from "../../server/domain/ice.js";
 import { createUser, TEST_PASSWORD, uniqueEmail } from "../factories/users.js";
 import {
+  expectAccessible,
   isFocused,
   launchBrowser,
+  openSite as openBrowserSite,
+  PageWatch,
   SCREENSHOT_DIR,
-  seriousAccessibilityViolations,
+  screenshot as fullPageScreenshot,
   serveAppWithWorker,
   skipUnlessChromium,
   type BrowserApp,
+  type Language,
   type RunningApp,
 } from "../helpers/browser.js";
 import { resetDatabase } from "../helpers/testDatabase.js";
 
-type Language = "fr" | "ar";
 const TEXTS = { fr, ar } as const;
 
 const COMPANIES: Record<Language, { name: string; ice: string; city: string; address: string; court: string }> = {
@@ -42,8 +45,7 @@ describe("browser: companies — register a company, grant and revoke a mandate 
   let browser: Browser;
   let running: RunningApp;
   let served: BrowserApp | undefined;
-  const cspViolations: string[] = [];
-  const pageErrors: string[] = [];
+  const watch = new PageWatch();
 
   before(async function () {
     skipUnlessChromium(this);
@@ -58,35 +60,13 @@ describe("browser: companies — register a company, grant and revoke a mandate 
     await served?.stop();
   });
 
-  afterEach(() => {
-    expect(cspViolations, "CSP violations").to.deep.equal([]);
-    expect(pageErrors, "page errors").to.deep.equal([]);
+  afterEach(async function () {
+    await watch.screenshotOnFailure(this.currentTest, "companies-FAILED");
+    watch.expectClean();
   });
 
-  async function openSite(language: Language): Promise<Page> {
-    const context = await browser.newContext({
-      locale: language === "ar" ? "ar-MA" : "fr-MA",
-      viewport: { width: 1280, height: 900 },
-    });
-    const page = await context.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error" && /Content.Security.Policy/i.test(message.text()))
-        cspViolations.push(`${page.url()}: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => pageErrors.push(`${page.url()}: ${error.message}`));
-    await page.goto(running.baseUrl);
-    if (language === "ar") await page.getByRole("button", { name: "العربية" }).click();
-    expect(await page.locator("html").getAttribute("dir")).to.equal(language === "ar" ? "rtl" : "ltr");
-    return page;
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `companies-${name}.png`), fullPage: true });
-  }
-
-  async function expectAccessible(page: Page): Promise<void> {
-    expect(await seriousAccessibilityViolations(page), page.url()).to.deep.equal([]);
-  }
+  const openSite = (language: Language): Promise<Page> => openBrowserSite(browser, running.baseUrl, language, watch);
+  const screenshot = (page: Page, name: string) => fullPageScreenshot(page, `companies-${name}`);
 
   /** Through the sign-in page, which brings the person back to `next`. */
   async function signIn(page: Page, language: Language, email: string, next: string): Promise<void> {

@@ -4,9 +4,10 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import path from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
+import { expect } from "chai";
 import express, { type Express } from "express";
 import type { Runner } from "graphile-worker";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
 import { captureTransport } from "../../server/mail/transport.js";
 import { workerContext } from "../../server/services/container.js";
 import { startWorker } from "../../server/worker.js";
@@ -124,4 +125,85 @@ export function skipUnlessChromium(suite: Mocha.Context): void {
     `    ⚠ ${CHROMIUM_PATH} is missing: browser tests skipped (.ci/run installs it: apt-get install chromium)`,
   );
   suite.skip();
+}
+
+// ——— Pages of a browser suite ———
+
+export type Language = "fr" | "ar";
+
+/** The flags passed to every page's checks: what a suite expects never to see. */
+export class PageWatch {
+  readonly cspViolations: string[] = [];
+  readonly pageErrors: string[] = [];
+  /** The last page opened: its picture usually says why a test failed. */
+  lastPage: Page | undefined;
+
+  /** Collects the page's CSP violations (console errors) and uncaught script errors. */
+  watch(page: Page): Page {
+    this.lastPage = page;
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content.Security.Policy/i.test(message.text()))
+        this.cspViolations.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => this.pageErrors.push(`${page.url()}: ${error.message}`));
+    return page;
+  }
+
+  expectClean(): void {
+    expect(this.cspViolations, "CSP violations").to.deep.equal([]);
+    expect(this.pageErrors, "page errors").to.deep.equal([]);
+  }
+
+  /** For an afterEach: a full-page picture of the last page when the test failed. */
+  async screenshotOnFailure(test: Mocha.Test | undefined, name: string): Promise<void> {
+    if (test?.state === "failed" && this.lastPage && !this.lastPage.isClosed()) {
+      await screenshot(this.lastPage, name);
+    }
+  }
+}
+
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+  acceptDownloads?: boolean;
+}
+
+/** A page in a new browser context (its own cookies) with this language's locale, watched. */
+export async function openPage(
+  browser: Browser,
+  language: Language,
+  watch: PageWatch,
+  options: PageOptions = {},
+): Promise<Page> {
+  const contextOptions: BrowserContextOptions = {
+    locale: language === "ar" ? "ar-MA" : "fr-MA",
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    ...(options.acceptDownloads ? { acceptDownloads: true } : {}),
+  };
+  const context = await browser.newContext(contextOptions);
+  return watch.watch(await context.newPage());
+}
+
+/** The home page in this language (the switch is remembered by the browser), direction checked. */
+export async function openSite(
+  browser: Browser,
+  baseUrl: string,
+  language: Language,
+  watch: PageWatch,
+  options: PageOptions = {},
+): Promise<Page> {
+  const page = await openPage(browser, language, watch, options);
+  await page.goto(baseUrl);
+  if (language === "ar") await page.getByRole("button", { name: "العربية" }).click();
+  expect(await page.locator("html").getAttribute("dir")).to.equal(language === "ar" ? "rtl" : "ltr");
+  return page;
+}
+
+/** A full-page picture in SCREENSHOT_DIR, named `${name}.png`. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** axe finds no serious or critical violation on the page as it is now. */
+export async function expectAccessible(page: Page): Promise<void> {
+  expect(await seriousAccessibilityViolations(page), page.url()).to.deep.equal([]);
 }

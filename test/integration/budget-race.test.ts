@@ -264,8 +264,8 @@ describe("budget envelopes under concurrent approvals (SPEC.md: the sum of commi
     // What is left is told in the refusal: 100,000.00 < 150,000.00.
     const refusal = responses.find((response) => response.status === 409);
     expect((refusal?.body as { detail: string }).detail)
-      .to.include("100000.00")
-      .and.include("150000.00");
+      .to.include("100\u00a0000,00\u00a0MAD")
+      .and.include("150\u00a0000,00\u00a0MAD");
   });
 
   it("a race of uneven amounts (150,000.00, 70,000.00, 33,333.33, 99,999.99): commitments = Σ approved ≤ envelope, and each refused amount exceeded what was left", async () => {
@@ -369,7 +369,8 @@ describe("budget envelopes under concurrent approvals (SPEC.md: the sum of commi
     expect((await approve(first)).status).to.equal(200);
     expect((await approve(second)).status).to.equal(200);
     const problem = expectProblem(await approve(third), 409, "conflict");
-    expect(problem.detail).to.include("50000.00").and.include("100000.00");
+    // Amounts written for people, grouped with no-break spaces.
+    expect(problem.detail).to.include("50\u00a0000,00\u00a0MAD").and.include("100\u00a0000,00\u00a0MAD");
     expect(await ledgerRowsOf(third!.application.id)).to.deep.equal([]);
     // The approver may grant less than proposed: exactly what is left fits.
     const rest = await approve(third, "50000.00");

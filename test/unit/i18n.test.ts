@@ -129,11 +129,11 @@ describe("i18n", () => {
       if (saved === undefined) throw new Error("fixture: the key exists in ar.json");
       delete arabic[key];
       try {
-        expect(translate("ar", key)).to.equal("Conflit");
+        expect(translate("ar", key)).to.equal("Action impossible en l'état");
       } finally {
         arabic[key] = saved;
       }
-      expect(translate("ar", key)).to.equal("تعارض");
+      expect(translate("ar", key)).to.equal("إجراء غير ممكن في الوضع الحالي");
     });
   });
 

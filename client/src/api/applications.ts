@@ -40,6 +40,13 @@ export const DOCUMENT_TYPES = [
 ] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 
+/** Sent after approval, for the claim (demande de versement). */
+export const CLAIM_DOCUMENT_TYPES = ["invoice", "payment_proof", "acceptance_report"] as const;
+export type ClaimDocumentType = (typeof CLAIM_DOCUMENT_TYPES)[number];
+export type AnyDocumentType = DocumentType | ClaimDocumentType;
+
+export type DocumentVerdict = "pending" | "accepted" | "rejected";
+
 /** The criteria, in the server's order. */
 export const ELIGIBILITY_RULES = [
   "call_open",
@@ -130,13 +137,17 @@ export interface EligibilityCriterion {
 
 export interface ApplicationDocument {
   id: string;
-  type: DocumentType;
+  type: AnyDocumentType;
   originalName: string;
   mimeType: string;
   /** Bytes. */
   size: number;
   sha256: string;
-  verdict: "pending" | "accepted" | "rejected";
+  /** The officer's checklist. */
+  verdict: DocumentVerdict;
+  verdictReason: string | null;
+  /** The claim an invoice, payment proof or acceptance report was sent with; null before. */
+  claimId: string | null;
   uploadedAt: string;
 }
 
@@ -152,6 +163,29 @@ export interface ApplicationPermissions {
   /** Sent by the server beside the contract's list; absent means allowed to whoever reads. */
   downloadDocument?: boolean;
   readHistory?: boolean;
+  // The review (issue 6): already combined with the status, like the others.
+  submitClaim?: boolean;
+  startReview?: boolean;
+  requestInfo?: boolean;
+  examine?: boolean;
+  approve?: boolean;
+  reject?: boolean;
+  verifyDocument?: boolean;
+  verifyClaim?: boolean;
+  payClaim?: boolean;
+  close?: boolean;
+  cancel?: boolean;
+}
+
+/** What the officers decided: the examiner's proposal, then the second officer's decision. */
+export interface ApplicationReview {
+  proposal: "approve" | "reject" | null;
+  proposedAmount: string | null;
+  proposalComment: string | null;
+  examinedAt: string | null;
+  decidedAt: string | null;
+  approvedAmount: string | null;
+  paidAmount: string | null;
 }
 
 export interface Application extends Amounts {
@@ -169,6 +203,8 @@ export interface Application extends Amounts {
   eligible: boolean;
   eligibility: EligibilityCriterion[];
   fastTrack: boolean;
+  /** Absent only from servers older than the review. */
+  review?: ApplicationReview;
   documents: ApplicationDocument[];
   filedViaMandate: boolean;
   submittedAt: string | null;
@@ -188,6 +224,8 @@ export interface ApplicationSummary {
   grantAmount: string;
   fastTrack: boolean;
   submittedAt: string | null;
+  /** Whole days since submission while the file waits on an officer; null otherwise. */
+  daysWaiting?: number | null;
   updatedAt: string;
   filedViaMandate: boolean;
 }
@@ -216,9 +254,15 @@ export type ApplicationChanges = Partial<
 export interface ApplicationListQuery {
   page: number;
   pageSize: number;
-  status?: ApplicationStatus;
+  /** One status, or several (the officers' queue). */
+  status?: ApplicationStatus | ApplicationStatus[];
   companyId?: string;
   callId?: string;
+  sector?: string;
+  region?: string;
+  fastTrack?: boolean;
+  /** Submitted at least this many days ago. */
+  minDaysWaiting?: number;
   q?: string;
   sort?: string;
 }

@@ -41,7 +41,8 @@ export class ApiError extends Error {
   }
 }
 
-export type QueryValue = string | number | boolean | undefined;
+/** An array is sent as a repeated parameter (status=a&status=b). */
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
 export interface RequestOptions {
   method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -57,7 +58,11 @@ export function buildUrl(path: string, query: Record<string, QueryValue> | undef
   }
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) {
+    if (Array.isArray(value)) {
+      for (const item of value as readonly string[]) {
+        params.append(key, item);
+      }
+    } else if (value !== undefined) {
       params.set(key, String(value));
     }
   }

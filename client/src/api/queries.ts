@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { Language } from "../i18n/languages";
 import { applicationsApi, type ApplicationListQuery } from "./applications";
 import { api, ApiError } from "./client";
+import { reviewApi } from "./review";
 import { sessionKeys } from "./session";
 import type { Call } from "./types";
 
@@ -24,6 +25,13 @@ export const applicationKeys = {
   detail: (id: string) => [...sessionKeys.all, "applications", "detail", id] as const,
   localized: (id: string, language: Language) => [...sessionKeys.all, "applications", "detail", id, language] as const,
   history: (id: string) => [...sessionKeys.all, "applications", "detail", id, "history"] as const,
+  claim: (id: string) => [...sessionKeys.all, "applications", "detail", id, "claim"] as const,
+};
+
+/** The officers' own data: budgets move with every approval, conflicts are personal. */
+export const reviewKeys = {
+  budget: (callId: string) => [...sessionKeys.all, "budget", callId] as const,
+  conflicts: [...sessionKeys.all, "conflicts"] as const,
 };
 
 // Reference data changes rarely (admins edit it); five minutes avoids refetching on every visit.
@@ -108,5 +116,40 @@ export function useApplications(query: ApplicationListQuery, enabled = true) {
     queryFn: ({ signal }) => applicationsApi.list(query, signal),
     placeholderData: keepPreviousData,
     enabled,
+  });
+}
+
+/** The file's claim (demande de versement), or null while none was submitted (the server says 404). */
+export function useClaim(id: string, enabled = true) {
+  return useQuery({
+    queryKey: applicationKeys.claim(id),
+    queryFn: async ({ signal }) => {
+      try {
+        return await reviewApi.claim(id, signal);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }
+    },
+    enabled,
+    retry: retryUnlessClientError,
+  });
+}
+
+export function useConflicts(enabled = true) {
+  return useQuery({
+    queryKey: reviewKeys.conflicts,
+    queryFn: ({ signal }) => reviewApi.conflicts(signal),
+    enabled,
+  });
+}
+
+export function useCallBudget(callId: string | undefined) {
+  return useQuery({
+    queryKey: reviewKeys.budget(callId ?? ""),
+    queryFn: ({ signal }) => reviewApi.budget(callId ?? "", signal),
+    enabled: callId !== undefined && callId !== "",
+    retry: retryUnlessClientError,
+    placeholderData: keepPreviousData,
   });
 }

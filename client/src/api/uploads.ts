@@ -2,7 +2,7 @@
 // can. Same rules as apiRequest: same-origin cookies, the session's CSRF token (refreshed and the
 // upload sent again once if stale), problem+json answers thrown as ApiError.
 import i18n from "../i18n";
-import { applicationPath, type ApplicationDocument, type DocumentType } from "./applications";
+import { applicationPath, type AnyDocumentType, type ApplicationDocument } from "./applications";
 import { ApiError, NETWORK_ERROR_STATUS, problemFrom, retryAfterFrom, withCsrfToken } from "./client";
 
 /** The server's limit (multer), checked here too so that nobody waits for a refusal. */
@@ -70,7 +70,7 @@ function postMultipart<T>(url: string, form: FormData, csrfToken: string, option
 /** POST …/documents: the `type` field first, then the one file (the server reads them in that order). */
 export function uploadDocument(
   applicationId: string,
-  type: DocumentType,
+  type: AnyDocumentType,
   file: File,
   options: UploadOptions = {},
 ): Promise<ApplicationDocument> {

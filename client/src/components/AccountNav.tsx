@@ -85,6 +85,19 @@ function UserMenu({ user }: { user: User }) {
             {t(applicationsLinkKey(user) ?? "nav.applicationsOwn")}
           </Menu.Item>
         ) : null}
+        {user.role === "officer" || user.role === "admin" ? (
+          <>
+            <Menu.Item component={Link} to="/instruction">
+              {t("nav.queue")}
+            </Menu.Item>
+            <Menu.Item component={Link} to="/budget">
+              {t("nav.budget")}
+            </Menu.Item>
+            <Menu.Item component={Link} to="/instruction/conflits">
+              {t("nav.conflicts")}
+            </Menu.Item>
+          </>
+        ) : null}
         {companiesLinkKey(user) ? (
           <Menu.Item component={Link} to="/entreprises">
             {t(companiesLinkKey(user) ?? "nav.companiesOwn")}

@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { AppError, PROBLEM_TYPE_PREFIX } from "../../errors.js";
-import { translate, type MessageKey } from "../../i18n/index.js";
+import { fromDatabase } from "../../domain/money.js";
+import { displayMoney } from "../../i18n/format.js";
+import { translate, type Locale, type MessageKey } from "../../i18n/index.js";
 import type { Logger } from "../../logger.js";
 
 interface BodyParserError {
@@ -44,6 +46,12 @@ function fromBodyParser(error: BodyParserError): AppError | null {
   return null;
 }
 
+function amountsFor(locale: Locale, amounts: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(amounts).map(([name, amount]) => [name, displayMoney(fromDatabase(amount), locale)]),
+  );
+}
+
 export function sendProblem(req: Request, res: Response, error: AppError, debug?: Record<string, unknown>): void {
   const locale = req.locale ?? "fr";
   const requestId = String(req.id ?? "");
@@ -56,6 +64,7 @@ export function sendProblem(req: Request, res: Response, error: AppError, debug?
       requestId,
       ...error.params,
       ...Object.fromEntries(Object.entries(error.labelParams).map(([name, key]) => [name, translate(locale, key)])),
+      ...amountsFor(locale, error.moneyParams),
     }),
     instance: req.originalUrl,
     requestId,
@@ -63,7 +72,10 @@ export function sendProblem(req: Request, res: Response, error: AppError, debug?
       ? {
           errors: error.errors.map((field) => ({
             path: field.path,
-            message: "text" in field ? field.text : translate(locale, field.key, field.params),
+            message:
+              "text" in field
+                ? field.text
+                : translate(locale, field.key, { ...field.params, ...amountsFor(locale, field.moneyParams ?? {}) }),
           })),
         }
       : {}),

@@ -384,9 +384,12 @@ export function registerReviewRoutes(api: ApiRouter, deps: ReviewDeps): void {
     handler: async ({ body }, req, res) => {
       const user = requireRole(req, "officer", "admin");
       const conflict = await declareConflict(deps, body.companyId, body.reason, user, actorFrom(req, user));
+      const company = await Company.findByPk(conflict.companyId, { attributes: ["name", "ice"] });
       res.status(201).json({
         id: conflict.id,
         companyId: conflict.companyId,
+        companyName: company?.name ?? "",
+        companyIce: company?.ice ?? "",
         reason: conflict.reason,
         createdAt: conflict.createdAt.toISOString(),
       });

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Link, useLocation, useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Fact } from "../../components/Fact";
-import { applicationLinks, applicationsApi, type Application } from "../../api/applications";
+import { applicationLinks, applicationsApi, type Application, type ApplicationStatus } from "../../api/applications";
 import { useApplicationHistory } from "../../api/queries";
 import type { User } from "../../api/types";
 import { ConfirmActionBody } from "../../components/ConfirmActionBody";
@@ -12,12 +12,14 @@ import { LoadingStatus } from "../../components/LoadingStatus";
 import { QueryErrorAlert } from "../../components/QueryErrorAlert";
 import { RequireAuth } from "../../components/RequireAuth";
 import { StatusMessage } from "../../components/StatusMessage";
-import { formatInstant } from "../../format";
+import { formatInstant, formatMoney } from "../../format";
 import { pickLocalized } from "../../i18n/languages";
 import { useLanguage } from "../../i18n/useLanguage";
 import type { ApplicationFlashState } from "./flash";
 import { HistoryTimeline } from "./HistoryTimeline";
 import { AmountsPanel } from "./AmountsPanel";
+import { ClaimSection } from "./ClaimSection";
+import { mayReview, reviewPath } from "../review/shared";
 import { ApplicationGate } from "./ApplicationGate";
 import { ApplicationStatusBadge } from "./StatusBadge";
 import { ApplicationSummarySections, EligibilitySection } from "./wizard/ReviewStep";
@@ -87,6 +89,47 @@ function WithdrawBody({
       pending={withdraw.isPending}
       error={withdraw.error}
     />
+  );
+}
+
+const DECIDED = ["approved", "claim_submitted", "paid", "closed", "rejected", "cancelled"] as const;
+type Decided = (typeof DECIDED)[number];
+
+function isDecided(status: ApplicationStatus): status is Decided {
+  return (DECIDED as readonly string[]).includes(status);
+}
+
+/** The programme's decision, as the company reads it: the amount granted, then paid. */
+function DecisionSection({ application }: { application: Application }) {
+  const { t } = useTranslation();
+  const { language } = useLanguage();
+  const { review, status } = application;
+  if (!isDecided(status)) return null;
+  const granted = review?.approvedAmount;
+  return (
+    <Paper component="section" withBorder p="lg" aria-labelledby="decision-title" className="decision-summary">
+      <Stack gap="md">
+        <Title order={2} fz="h3" id="decision-title">
+          {t("applications.decision.title")}
+        </Title>
+        {granted && status !== "rejected" ? (
+          <dl className="facts">
+            <Fact label={t("applications.decision.granted")} className="fact fact--highlight amount">
+              <bdi className="amount__value">{formatMoney(granted, language)}</bdi>
+            </Fact>
+            {review?.decidedAt ? (
+              <Fact label={t("applications.decision.decidedAt")}>{formatInstant(review.decidedAt, language)}</Fact>
+            ) : null}
+            {review?.paidAmount ? (
+              <Fact label={t("applications.decision.paid")} className="fact amount">
+                <bdi className="amount__value">{formatMoney(review.paidAmount, language)}</bdi>
+              </Fact>
+            ) : null}
+          </dl>
+        ) : null}
+        <Text>{t(`applications.decision.text.${status}`)}</Text>
+      </Stack>
+    </Paper>
   );
 }
 
@@ -171,6 +214,14 @@ function ApplicationDetail({ application, user }: { application: Application; us
           <Fact label={t("applications.list.updatedAt")}>{formatInstant(application.updatedAt, language)}</Fact>
         </dl>
         {application.filedViaMandate ? <Text>{t("applications.detail.viaMandate")}</Text> : null}
+        {mayReview(user.role) && application.reference ? (
+          <div>
+            <Button component={Link} to={reviewPath(application.id)} size="md">
+              {t("applications.detail.review")}
+            </Button>
+          </div>
+        ) : null}
+        <DecisionSection application={application} />
         {permissions.update || permissions.withdraw || (permissions.downloadReceipt && !justSubmitted) ? (
           <Group gap="sm">
             {permissions.update ? (
@@ -203,6 +254,7 @@ function ApplicationDetail({ application, user }: { application: Application; us
             <AmountsPanel amounts={application} />
           </Stack>
         </Paper>
+        <ClaimSection application={application} onSubmitted={() => setAnnouncement(t("claims.submitted"))} />
         <EligibilitySection application={application} withRemedies={permissions.update} />
         <ApplicationSummarySections application={application} editable={false} />
         {permissions.readHistory !== false ? <History application={application} /> : null}
