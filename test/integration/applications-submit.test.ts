@@ -15,7 +15,7 @@ import {
 } from "../factories/applications.js";
 import { createCall } from "../factories/reference.js";
 import { createUser, TEST_PASSWORD } from "../factories/users.js";
-import { clearRateLimits, signIn, type SignedIn } from "../helpers/auth.js";
+import { anonymousSession, clearRateLimits, signIn, type SignedIn } from "../helpers/auth.js";
 import { capturedEmailsTo, deliverQueuedEmails } from "../helpers/mail.js";
 import { expectProblem } from "../helpers/problem.js";
 import { useTestApp } from "../helpers/testApp.js";
@@ -121,6 +121,17 @@ describe("application submission (POST /api/v1/applications/:id/submit)", functi
         expect(await submissionsOf(draft.id)).to.equal(0);
       });
     }
+
+    it("answers who may submit before looking at the header: 401 signed out, 404 for a stranger", async () => {
+      const draft = await readyDraft();
+      const visitor = await anonymousSession(context().app);
+      expectProblem(await submitRequest(visitor, draft.id, null), 401, "unauthenticated");
+      const stranger = await createUser({ role: "applicant" });
+      await clearRateLimits();
+      const strangerSession = await signIn(context().app, stranger.email, TEST_PASSWORD);
+      expectProblem(await submitRequest(strangerSession, draft.id, null), 404, "not-found");
+      expect((await Application.findByPk(draft.id))?.status).to.equal("draft");
+    });
 
     for (const key of ["abcdefgh", "K".repeat(128), "0f8e-4c2a_B9"]) {
       it(`accepts the key ${key.length > 20 ? `of ${key.length} characters` : JSON.stringify(key)}`, async () => {

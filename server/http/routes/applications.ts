@@ -317,11 +317,12 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
       422: { description: "Dossier non éligible : un message par critère non rempli" },
     },
     handler: async ({ params }, req, res) => {
+      // Who asks comes first: a stranger learns nothing about the file, not even about the header.
+      const { user, record, acting } = await authorize(req, params.id, "submit");
       const idempotencyKey = req.get("Idempotency-Key") ?? "";
       if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
         throw AppError.validation([{ path: "Idempotency-Key", key: "applications.idempotency-key-required" }]);
       }
-      const { user, record, acting } = await authorize(req, params.id, "submit");
       const locale = req.locale;
       const outcome = await submitApplication(deps, params.id, idempotencyKey, acting, {
         answer: async (loaded, assessment, transaction) =>
