@@ -245,6 +245,17 @@ async function mustLoad(id: string, transaction: Transaction): Promise<LoadedApp
   return loaded;
 }
 
+/** Loads the file under its row lock, if the status machine allows `transition` from its status (else 409). */
+export async function lockForTransition(
+  transaction: Transaction,
+  id: string,
+  transition: ApplicationTransition,
+): Promise<LoadedApplication> {
+  const loaded = await mustLoad(id, transaction);
+  assertTransition(loaded.application, transition);
+  return loaded;
+}
+
 /** Opens a draft for a company in a call; the company's owner or a mandated prescriber does. */
 export async function createApplication(
   deps: Pick<ApplicationDeps, "sequelize" | "clock">,
@@ -702,8 +713,7 @@ export async function withdrawApplication(
 ): Promise<void> {
   const now = deps.clock.now();
   await deps.sequelize.transaction(async (transaction) => {
-    const loaded = await mustLoad(id, transaction);
-    assertTransition(loaded.application, "withdraw");
+    const loaded = await lockForTransition(transaction, id, "withdraw");
     const fromStatus = loaded.application.status;
     await changeStatus(transaction, loaded.application, APPLICATION_TRANSITIONS.withdraw.to, acting, now, comment);
     await recordAudit(transaction, acting.actor, {

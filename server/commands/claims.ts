@@ -3,11 +3,10 @@ import { applyRate, formatMoney, fromDatabase, minCentimes, parseRate, sumCentim
 import { AppError, type FieldError } from "../errors.js";
 import { displayMoney } from "../i18n/format.js";
 import { ApplicationDocument, Claim, ClaimInvoice } from "../models/index.js";
-import { loadApplication } from "./applicationAssessment.js";
 import {
   applicationEmailData,
   changeStatus,
-  illegalTransition,
+  lockForTransition,
   queueCompanyEmails,
   type Acting,
 } from "./applications.js";
@@ -33,9 +32,7 @@ export async function submitClaim(deps: ReviewDeps, id: string, invoices: Invoic
   const now = deps.clock.now();
   try {
     return await deps.sequelize.transaction(async (transaction) => {
-      const loaded = await loadApplication(id, { transaction, lock: true });
-      if (!loaded) throw AppError.notFound();
-      if (loaded.application.status !== "approved") throw illegalTransition(loaded.application.status);
+      const loaded = await lockForTransition(transaction, id, "submitClaim");
       const unclaimed = loaded.documents.filter((document) => document.claimId === null);
       const errors: FieldError[] = [];
       invoices.forEach((invoice, index) => {
@@ -178,9 +175,7 @@ export async function payClaim(deps: ReviewDeps, claimId: string, paymentReferen
     const claim = await Claim.findByPk(claimId, { transaction, lock: transaction.LOCK.UPDATE });
     if (!claim) throw AppError.notFound();
     if (claim.status !== "verified") throw AppError.conflict("claims.not-verified");
-    const loaded = await loadApplication(claim.applicationId, { transaction, lock: true });
-    if (!loaded) throw AppError.notFound();
-    if (loaded.application.status !== "claim_submitted") throw illegalTransition(loaded.application.status);
+    const loaded = await lockForTransition(transaction, claim.applicationId, "pay");
     const committed = fromDatabase(loaded.application.approvedAmount ?? "0.00");
     const payment = minCentimes(
       committed,
@@ -212,9 +207,7 @@ export async function payClaim(deps: ReviewDeps, claimId: string, paymentReferen
 export async function closeApplication(deps: ReviewDeps, id: string, acting: Acting) {
   const now = deps.clock.now();
   await deps.sequelize.transaction(async (transaction) => {
-    const loaded = await loadApplication(id, { transaction, lock: true });
-    if (!loaded) throw AppError.notFound();
-    if (loaded.application.status !== "paid") throw illegalTransition(loaded.application.status);
+    const loaded = await lockForTransition(transaction, id, "close");
     const rest =
       fromDatabase(loaded.application.approvedAmount ?? "0.00") - fromDatabase(loaded.application.paidAmount ?? "0.00");
     await releaseCommitment(transaction, loaded.application, rest, acting.user.id);

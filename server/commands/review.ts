@@ -1,9 +1,5 @@
 import { UniqueConstraintError, type Transaction } from "sequelize";
-import {
-  APPLICATION_TRANSITIONS,
-  REVIEWABLE_STATUSES,
-  type ApplicationTransition,
-} from "../domain/applicationStatus.js";
+import { REVIEWABLE_STATUSES } from "../domain/applicationStatus.js";
 import { formatMoney, fromDatabase, type Centimes } from "../domain/money.js";
 import { AppError } from "../errors.js";
 import { displayMoney } from "../i18n/format.js";
@@ -14,6 +10,7 @@ import {
   applicationEmailData,
   changeStatus,
   illegalTransition,
+  lockForTransition,
   queueCompanyEmails,
   type Acting,
   type ApplicationDeps,
@@ -29,14 +26,6 @@ import { commitGrant, releaseCommitment } from "./budget.js";
  */
 
 export type ReviewDeps = Pick<ApplicationDeps, "sequelize" | "clock" | "publicUrl">;
-
-async function lockedFile(transaction: Transaction, id: string, transition: ApplicationTransition) {
-  const loaded = await loadApplication(id, { transaction, lock: true });
-  if (!loaded) throw AppError.notFound();
-  const allowed = APPLICATION_TRANSITIONS[transition].from as readonly string[];
-  if (!allowed.includes(loaded.application.status)) throw illegalTransition(loaded.application.status);
-  return loaded;
-}
 
 async function audit(
   transaction: Transaction,
@@ -58,7 +47,7 @@ async function audit(
 export async function startReview(deps: ReviewDeps, id: string, acting: Acting): Promise<void> {
   const now = deps.clock.now();
   await deps.sequelize.transaction(async (transaction) => {
-    const loaded = await lockedFile(transaction, id, "startReview");
+    const loaded = await lockForTransition(transaction, id, "startReview");
     await changeStatus(transaction, loaded.application, "in_review", acting, now);
     await audit(
       transaction,
@@ -77,7 +66,7 @@ export async function startReview(deps: ReviewDeps, id: string, acting: Acting):
 export async function requestInformation(deps: ReviewDeps, id: string, message: string, acting: Acting) {
   const now = deps.clock.now();
   await deps.sequelize.transaction(async (transaction) => {
-    const loaded = await lockedFile(transaction, id, "requestInfo");
+    const loaded = await lockForTransition(transaction, id, "requestInfo");
     await changeStatus(transaction, loaded.application, "info_requested", acting, now, message);
     await audit(
       transaction,
@@ -119,7 +108,7 @@ function amountAbove(path: string, maximum: Centimes): AppError {
 export async function examineApplication(deps: ReviewDeps, id: string, examination: Examination, acting: Acting) {
   const now = deps.clock.now();
   await deps.sequelize.transaction(async (transaction) => {
-    const loaded = await lockedFile(transaction, id, "examine");
+    const loaded = await lockForTransition(transaction, id, "examine");
     let proposedAmount: string | null = null;
     if (examination.proposal === "approve") {
       const grant = await currentGrant(transaction, loaded, now);
@@ -175,7 +164,7 @@ export interface Approval {
 export async function approveApplication(deps: ReviewDeps, id: string, approval: Approval, acting: Acting) {
   const now = deps.clock.now();
   await deps.sequelize.transaction(async (transaction) => {
-    const loaded = await lockedFile(transaction, id, "approve");
+    const loaded = await lockForTransition(transaction, id, "approve");
     assertSecondOfficer(loaded, acting.user);
     await Company.findByPk(loaded.company.id, { transaction, lock: transaction.LOCK.UPDATE });
     const grant = await currentGrant(transaction, loaded, now);
@@ -213,7 +202,7 @@ export async function approveApplication(deps: ReviewDeps, id: string, approval:
 export async function rejectApplication(deps: ReviewDeps, id: string, reason: string, acting: Acting) {
   const now = deps.clock.now();
   await deps.sequelize.transaction(async (transaction) => {
-    const loaded = await lockedFile(transaction, id, "reject");
+    const loaded = await lockForTransition(transaction, id, "reject");
     assertSecondOfficer(loaded, acting.user);
     await loaded.application.update({ decidedBy: acting.user.id, decidedAt: now }, { transaction });
     await changeStatus(transaction, loaded.application, "rejected", acting, now, reason);
@@ -239,7 +228,7 @@ export async function rejectApplication(deps: ReviewDeps, id: string, reason: st
 export async function cancelApplication(deps: ReviewDeps, id: string, reason: string, acting: Acting) {
   const now = deps.clock.now();
   await deps.sequelize.transaction(async (transaction) => {
-    const loaded = await lockedFile(transaction, id, "cancel");
+    const loaded = await lockForTransition(transaction, id, "cancel");
     const committed = fromDatabase(loaded.application.approvedAmount ?? "0.00");
     await releaseCommitment(transaction, loaded.application, committed, acting.user.id);
     await changeStatus(transaction, loaded.application, "cancelled", acting, now, reason);

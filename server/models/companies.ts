@@ -1,5 +1,6 @@
 import {
   DataTypes,
+  Op,
   Model,
   type CreationOptional,
   type ForeignKey,
@@ -62,6 +63,19 @@ export class Mandate extends Model<InferAttributes<Mandate>, InferCreationAttrib
   /** Live on `today` (YYYY-MM-DD in Casablanca): not revoked and not past its last day. */
   isLiveOn(today: string): NonAttribute<boolean> {
     return this.revokedAt === null && (this.expiresOn === null || this.expiresOn >= today);
+  }
+
+  /** The companies a prescriber acts for on `today`: the same rule as isLiveOn, in SQL. */
+  static async liveCompanyIdsOf(prescriberId: string, today: string): Promise<string[]> {
+    const live = await Mandate.findAll({
+      where: {
+        prescriberId,
+        revokedAt: null,
+        [Op.or]: [{ expiresOn: null }, { expiresOn: { [Op.gte]: today } }],
+      },
+      attributes: ["companyId"],
+    });
+    return live.map((mandate) => mandate.companyId);
   }
 }
 

@@ -63,15 +63,7 @@ export async function applicationListQuery(user: User, filters: ApplicationFilte
   const conditions: WhereOptions<Application>[] = [];
   if (user.role === "applicant") Object.assign(companyWhere, { ownerId: user.id });
   if (user.role === "prescriber") {
-    const live = await Mandate.findAll({
-      where: {
-        prescriberId: user.id,
-        revokedAt: null,
-        [Op.or]: [{ expiresOn: null }, { expiresOn: { [Op.gte]: today } }],
-      },
-      attributes: ["companyId"],
-    });
-    conditions.push({ companyId: live.map((mandate) => mandate.companyId) });
+    conditions.push({ companyId: await Mandate.liveCompanyIdsOf(user.id, today) });
   }
   if (user.role === "officer" || user.role === "admin") conditions.push({ reference: { [Op.ne]: null } });
   if (filters.status) conditions.push({ status: filters.status });

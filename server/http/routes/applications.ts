@@ -29,7 +29,6 @@ import {
   ApplicationSubmission,
   Call,
   Company,
-  Mandate,
   User,
 } from "../../models/index.js";
 import { renderReceipt } from "../../pdf/receipt.js";
@@ -51,6 +50,7 @@ import {
 import { receiptData, type ReceiptSnapshot } from "../presenters/receipt.js";
 import { applicationFilters, applicationListQuery, type ApplicationListQuery } from "./applicationQueries.js";
 import { applicationAccess, UUID } from "./applicationAccess.js";
+import { loadCompanyRecord } from "./companies.js";
 import { moneyField } from "../schemas.js";
 import { inspectReceivedDocument, receiveSingleUpload } from "../uploads.js";
 import { pageWindow, paginationSchema } from "../validation.js";
@@ -115,11 +115,7 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
     },
     handler: async ({ body }, req, res) => {
       const user = requireRole(req, "applicant", "prescriber");
-      if (!UUID.test(body.companyId)) throw AppError.notFound();
-      const company = await Company.findByPk(body.companyId);
-      if (!company) throw AppError.notFound();
-      const mandates = await Mandate.findAll({ where: { companyId: company.id, revokedAt: null } });
-      const companyRecord = { company, mandates };
+      const companyRecord = await loadCompanyRecord(body.companyId);
       policies.authorize(user, "createApplication", "Company", companyRecord, context());
       const acting: Acting = {
         user,

@@ -84,7 +84,7 @@ interface CompanyListQuery extends Pagination {
   region?: string;
 }
 
-async function loadCompanyRecord(id: string): Promise<CompanyRecord> {
+export async function loadCompanyRecord(id: string): Promise<CompanyRecord> {
   if (!UUID.test(id)) throw AppError.notFound();
   const company = await Company.findByPk(id, { include: [{ model: User, as: "owner" }] });
   if (!company) throw AppError.notFound();
@@ -137,15 +137,7 @@ export function registerCompanyRoutes(api: ApiRouter, deps: CompanyDeps): void {
       const where: WhereOptions<Company> = {};
       if (actor.role === "applicant") Object.assign(where, { ownerId: actor.id });
       if (actor.role === "prescriber") {
-        const live = await Mandate.findAll({
-          where: {
-            prescriberId: actor.id,
-            revokedAt: null,
-            [Op.or]: [{ expiresOn: null }, { expiresOn: { [Op.gte]: today } }],
-          },
-          attributes: ["companyId"],
-        });
-        Object.assign(where, { id: live.map((mandate) => mandate.companyId) });
+        Object.assign(where, { id: await Mandate.liveCompanyIdsOf(actor.id, today) });
       }
       if (query.q) {
         const pattern = containsPattern(query.q);

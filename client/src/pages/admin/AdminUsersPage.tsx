@@ -1,4 +1,4 @@
-import { Anchor, Group, Paper, Skeleton, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { useSearchParams } from "react-router";
@@ -7,7 +7,7 @@ import { accountsApi } from "../../api/accounts";
 import { sessionKeys } from "../../api/session";
 import type { User } from "../../api/types";
 import { ListPagination } from "../../components/ListPagination";
-import { LoadingStatus } from "../../components/LoadingStatus";
+import { ListSkeleton } from "../../components/ListSkeleton";
 import { QueryErrorAlert } from "../../components/QueryErrorAlert";
 import { RequireAuth } from "../../components/RequireAuth";
 import { StatusMessage } from "../../components/StatusMessage";
@@ -18,20 +18,6 @@ import { filtersFrom, paramsFrom, queryFrom, type UserFilters } from "./usersFil
 import { UsersTable, type UserAction } from "./UsersTable";
 
 const CREATE_SECTION_ID = "ajouter";
-
-function UsersSkeleton() {
-  const { t } = useTranslation();
-  return (
-    <div aria-busy="true">
-      <LoadingStatus label={t("admin.users.loading")} />
-      <Stack gap="xs" aria-hidden="true">
-        {[1, 2, 3, 4, 5].map((row) => (
-          <Skeleton key={row} height={36} />
-        ))}
-      </Stack>
-    </div>
-  );
-}
 
 function UsersAdmin({ me }: { me: User }) {
   const { t } = useTranslation();
@@ -76,7 +62,7 @@ function UsersAdmin({ me }: { me: User }) {
 
   const list = () => {
     if (users.isPending) {
-      return <UsersSkeleton />;
+      return <ListSkeleton label={t("admin.users.loading")} rows={5} />;
     }
     if (users.isError) {
       return (

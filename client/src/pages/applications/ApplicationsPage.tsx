@@ -1,4 +1,4 @@
-import { Button, Group, NativeSelect, Skeleton, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, NativeSelect, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useRef, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
@@ -9,7 +9,7 @@ import { useApplications } from "../../api/queries";
 import { sessionKeys } from "../../api/session";
 import type { Company, User } from "../../api/types";
 import { ListPagination } from "../../components/ListPagination";
-import { LoadingStatus } from "../../components/LoadingStatus";
+import { ListSkeleton } from "../../components/ListSkeleton";
 import { QueryErrorAlert } from "../../components/QueryErrorAlert";
 import { AccessReserved, RequireAuth } from "../../components/RequireAuth";
 import { ApplicationsTable } from "./ApplicationsTable";
@@ -152,16 +152,7 @@ function Applications({ user }: { user: User }) {
 
   const list = () => {
     if (applications.isPending) {
-      return (
-        <div aria-busy="true">
-          <LoadingStatus label={t("applications.list.loading")} />
-          <Stack gap="xs" aria-hidden="true">
-            {[1, 2, 3].map((row) => (
-              <Skeleton key={row} height={36} />
-            ))}
-          </Stack>
-        </div>
-      );
+      return <ListSkeleton label={t("applications.list.loading")} />;
     }
     if (applications.isError) {
       return (

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Skeleton, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Button, Group, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useRef, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
@@ -8,7 +8,7 @@ import { useSectors } from "../../api/queries";
 import { sessionKeys } from "../../api/session";
 import type { Company, User } from "../../api/types";
 import { ListPagination } from "../../components/ListPagination";
-import { LoadingStatus } from "../../components/LoadingStatus";
+import { ListSkeleton } from "../../components/ListSkeleton";
 import { QueryErrorAlert } from "../../components/QueryErrorAlert";
 import { AccessReserved, RequireAuth } from "../../components/RequireAuth";
 import { useLanguage } from "../../i18n/useLanguage";
@@ -133,16 +133,7 @@ function Companies({ user }: { user: User }) {
 
   const list = () => {
     if (companies.isPending) {
-      return (
-        <div aria-busy="true">
-          <LoadingStatus label={t("companies.list.loading")} />
-          <Stack gap="xs" aria-hidden="true">
-            {[1, 2, 3].map((row) => (
-              <Skeleton key={row} height={36} />
-            ))}
-          </Stack>
-        </div>
-      );
+      return <ListSkeleton label={t("companies.list.loading")} />;
     }
     if (companies.isError) {
       return (

@@ -5,7 +5,6 @@ import {
   Group,
   NativeSelect,
   Paper,
-  Skeleton,
   Stack,
   Table,
   Text,
@@ -21,7 +20,7 @@ import { useApplications, useCalls, useRegions, useSectors } from "../../api/que
 import { exportLinks } from "../../api/review";
 import type { User } from "../../api/types";
 import { ListPagination } from "../../components/ListPagination";
-import { LoadingStatus } from "../../components/LoadingStatus";
+import { ListSkeleton } from "../../components/ListSkeleton";
 import { QueryErrorAlert } from "../../components/QueryErrorAlert";
 import { AccessReserved, RequireAuth } from "../../components/RequireAuth";
 import { formatMoney } from "../../format";
@@ -335,16 +334,7 @@ function Queue() {
 
   const list = () => {
     if (applications.isPending) {
-      return (
-        <div aria-busy="true">
-          <LoadingStatus label={t("applications.list.loading")} />
-          <Stack gap="xs" aria-hidden="true">
-            {[1, 2, 3].map((row) => (
-              <Skeleton key={row} height={36} />
-            ))}
-          </Stack>
-        </div>
-      );
+      return <ListSkeleton label={t("applications.list.loading")} />;
     }
     if (applications.isError) {
       return (
