@@ -4,7 +4,17 @@ import { Op, type Sequelize } from "sequelize";
 import { SYSTEM_ACTOR } from "../server/commands/actor.js";
 import { createApplication } from "../server/commands/applications.js";
 import { localDate } from "../server/domain/calendar.js";
-import { Application, Call, Company, Mandate, Solution, User, type Role } from "../server/models/index.js";
+import {
+  Application,
+  Call,
+  Company,
+  Enrolment,
+  Mandate,
+  Solution,
+  TrainingSession,
+  User,
+  type Role,
+} from "../server/models/index.js";
 
 export const DEMO_PASSWORD = "Demo-2026!";
 
@@ -65,6 +75,7 @@ export async function seedDemoAccounts(
   });
   await seedDemoCompany(sequelize);
   await seedDemoDraft(sequelize, now);
+  await seedDemoTraining(sequelize, now);
   return DEMO_ACCOUNTS.map((account) => ({ role: account.role, email: account.email, password: DEMO_PASSWORD }));
 }
 
@@ -164,4 +175,98 @@ async function seedDemoDraft(sequelize: Sequelize, now: Date): Promise<void> {
     },
     { user: owner, actor: { ...SYSTEM_ACTOR, userId: owner.id, role: owner.role }, mandate: null },
   );
+}
+
+/** "2026-07-01" + "09:00" in Moroccan time (UTC+1 outside Ramadan, close enough for demo data). */
+function moroccanInstant(day: string, time: string): Date {
+  return new Date(`${day}T${time}:00+01:00`);
+}
+
+function dayAfter(now: Date, days: number): string {
+  return localDate(new Date(now.getTime() + days * 24 * 60 * 60 * 1000));
+}
+
+/**
+ * Course sessions of the demo trainer: three ahead (in person and online) to enrol in, and one
+ * held yesterday where the demo manager passed, so the trainer can issue a Permis Numérique.
+ */
+async function seedDemoTraining(sequelize: Sequelize, now: Date): Promise<void> {
+  const trainer = await User.findOne({ where: { email: "trainer@demo.ma" } });
+  const manager = await User.findOne({ where: { email: "applicant@demo.ma" } });
+  const company = await Company.findOne({ where: { ice: DEMO_COMPANY_ICE } });
+  if (!trainer || !manager || (await TrainingSession.count({ where: { trainerId: trainer.id } })) > 0) return;
+  const sessions = [
+    {
+      title: "Initiation au numérique pour dirigeants de PME",
+      city: "Casablanca",
+      venue: "Chambre de Commerce, d'Industrie et de Services, 98 boulevard Mohammed V",
+      onlineUrl: null,
+      day: dayAfter(now, 7),
+      capacity: 20,
+    },
+    {
+      title: "Initiation au numérique : gestion, facturation et relation client",
+      city: "Fès",
+      venue: "Centre régional d'investissement Fès-Meknès, avenue Allal El Fassi",
+      onlineUrl: null,
+      day: dayAfter(now, 14),
+      capacity: 15,
+    },
+    {
+      title: "Initiation au numérique (à distance)",
+      city: "En ligne",
+      venue: null,
+      onlineUrl: "https://visio.moussanada.ma/permis-numerique",
+      day: dayAfter(now, 10),
+      capacity: 30,
+    },
+    {
+      title: "Initiation au numérique pour dirigeants de PME",
+      city: "Rabat",
+      venue: "Maison de l'entreprise, avenue Annakhil, Hay Riad",
+      onlineUrl: null,
+      day: dayAfter(now, -1),
+      capacity: 20,
+    },
+  ];
+  await sequelize.transaction(async (transaction) => {
+    for (const session of sessions) {
+      const created = await TrainingSession.create(
+        {
+          title: session.title,
+          description:
+            "Une journée pour prendre en main les outils numériques utiles à une PME : messagerie et agenda, " +
+            "facturation et comptabilité, présence en ligne, sécurité des données. Évaluation en fin de journée.",
+          city: session.city,
+          venue: session.venue,
+          onlineUrl: session.onlineUrl,
+          startsAt: moroccanInstant(session.day, "09:00"),
+          endsAt: moroccanInstant(session.day, "17:00"),
+          capacity: session.capacity,
+          trainerId: trainer.id,
+          createdBy: trainer.id,
+        },
+        { transaction },
+      );
+      if (session.day >= localDate(now)) continue;
+      await Enrolment.create(
+        {
+          sessionId: created.id,
+          userId: manager.id,
+          companyId: company?.id ?? null,
+          holderName: manager.fullName,
+          holderEmail: manager.email,
+          enrolledBy: manager.id,
+          status: "passed",
+          attended: true,
+          score: 85,
+          resultRecordedBy: trainer.id,
+          resultRecordedAt: now,
+          reminderSentAt: null,
+          cancelledAt: null,
+        },
+        { transaction },
+      );
+    }
+  });
 }

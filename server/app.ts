@@ -18,6 +18,7 @@ import { registerAccountRoutes } from "./http/routes/account.js";
 import { registerAuditRoutes } from "./http/routes/audit.js";
 import { registerAuthRoutes } from "./http/routes/auth.js";
 import { registerApplicationRoutes } from "./http/routes/applications.js";
+import { registerCertificateRoutes } from "./http/routes/certificates.js";
 import { registerCompanyRoutes } from "./http/routes/companies.js";
 import { devMailPages, registerDevMailApi } from "./http/routes/devMail.js";
 import { healthRoutes } from "./http/routes/health.js";
@@ -25,11 +26,14 @@ import { registerReferenceRoutes } from "./http/routes/reference.js";
 import { registerExportRoutes } from "./http/routes/exports.js";
 import { registerReviewRoutes } from "./http/routes/review.js";
 import { registerSimulatorRoutes } from "./http/routes/simulator.js";
+import { registerTrainingRoutes } from "./http/routes/training.js";
+import { wellKnownRoutes } from "./http/routes/wellKnown.js";
 import { registerUserRoutes } from "./http/routes/users.js";
 import { staticClient } from "./http/staticClient.js";
 import "./http/types.js";
 import type { Logger } from "./logger.js";
 import type { Readiness } from "./services/readiness.js";
+import type { CertificateSigner } from "./signing/keys.js";
 import type { DocumentStore } from "./storage/documentStore.js";
 
 /** Everything the HTTP layer needs, built once by server/main.ts (or by a test) and passed in. */
@@ -44,6 +48,8 @@ export interface AppServices {
   secretBox: SecretBox;
   /** Where application documents live: local disk or S3-compatible storage. */
   documentStore: DocumentStore;
+  /** The Ed25519 key that signs the Permis Numérique (its public half is published). */
+  signer: CertificateSigner;
 }
 
 export const API_PREFIX = "/api/v1";
@@ -93,6 +99,11 @@ function setUpHealthChecks(app: Express, services: AppServices): void {
   app.use(healthRoutes(services.readiness));
 }
 
+/** Public documents at fixed addresses: the keys that verify a Permis Numérique. */
+function setUpWellKnown(app: Express, services: AppServices): void {
+  app.use(wellKnownRoutes(services.signer, services.config.publicUrl));
+}
+
 /**
  * Sessions, sign-in and CSRF protection for the API only: static files and probes never touch
  * the session store.
@@ -119,6 +130,14 @@ function setUpApi(app: Express, services: AppServices): void {
     publicUrl: config.publicUrl,
     store: services.documentStore,
     uploads: config.uploads,
+  });
+  registerTrainingRoutes(api, { sequelize, clock, publicUrl: config.publicUrl });
+  registerCertificateRoutes(api, {
+    sequelize,
+    clock,
+    publicUrl: config.publicUrl,
+    store: services.documentStore,
+    verificationsPerMinute: config.rateLimits.verificationsPerMinute,
   });
   registerAuditRoutes(api);
   if (!config.isProduction) registerDevMailApi(api);
@@ -154,6 +173,7 @@ export function createApp(services: AppServices): Express {
   setUpSecurityHeaders(app, services.config);
   setUpBodyParsing(app, services.config);
   setUpHealthChecks(app, services);
+  setUpWellKnown(app, services);
   setUpApi(app, services);
   setUpClient(app, services.config);
   setUpErrorHandling(app, services);

@@ -36,7 +36,8 @@ export type ErrorCode =
   | "account-disabled"
   | "account-locked"
   | "token-invalid"
-  | "application-ineligible";
+  | "application-ineligible"
+  | "nothing-to-issue";
 
 export interface AppErrorOptions {
   /** Key of the sentence explaining this occurrence; defaults to the code's generic detail. */
@@ -49,6 +50,8 @@ export interface AppErrorOptions {
   errors?: FieldError[];
   /** Sent as Retry-After on 429 and 503 answers. */
   retryAfterSeconds?: number;
+  /** Extra members of the problem (RFC 9457 extensions), e.g. the id of the job already running. */
+  extensions?: Record<string, string>;
 }
 
 export class AppError extends Error {
@@ -58,6 +61,7 @@ export class AppError extends Error {
   readonly moneyParams: Record<string, string>;
   readonly errors: FieldError[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly extensions: Record<string, string>;
 
   constructor(
     readonly code: ErrorCode,
@@ -72,6 +76,7 @@ export class AppError extends Error {
     this.moneyParams = options.moneyParams ?? {};
     this.errors = options.errors;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.extensions = options.extensions ?? {};
   }
 
   static validation(errors: FieldError[]): AppError {

@@ -8,6 +8,7 @@ import { purgeStaleUploads } from "./http/uploads.js";
 import { Lifecycle } from "./lifecycle.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createServices, startConfiguredWorker } from "./services/container.js";
+import { loadOrCreateSigningKey } from "./signing/keys.js";
 
 const REQUEST_DRAIN_MS = 10_000;
 
@@ -93,17 +94,19 @@ async function main(): Promise<void> {
 
   const seeds = await runSeeds(database.sequelize, { env: config.env, clock: systemClock });
 
+  const signer = await loadOrCreateSigningKey(config.certificates.signingKeyFile);
   const container = createServices({
     config,
     logger,
     clock: systemClock,
     sequelize: database.sequelize,
     databaseUrl: database.url,
+    signer,
   });
   stages.onStop("services", () => container.close());
 
   if (config.runWorker) {
-    stages.onStop("worker", await startConfiguredWorker(config, logger, database));
+    stages.onStop("worker", await startConfiguredWorker(config, logger, database, signer));
   }
 
   stages.onStop("upload sweeper", sweepStaleUploads(logger));

@@ -1,28 +1,48 @@
-import { run, type Runner, type Task } from "graphile-worker";
+import { makeWorkerUtils, run, type Runner, type Task } from "graphile-worker";
 import {
   ACCOUNT_LINK_REQUEST_TASK,
   sendAccountLink,
   type AccountDeps,
   type AccountLinkRequest,
 } from "./commands/accounts.js";
+import {
+  CERTIFICATE_JOB_MAX_ATTEMPTS,
+  certificateJobKey,
+  failCertificateJob,
+  ISSUE_CERTIFICATES_TASK,
+  processCertificateJob,
+  staleCertificateJobs,
+  type CertificateIssuing,
+} from "./commands/certificates.js";
+import { SYSTEM_ACTOR } from "./commands/actor.js";
+import { sendSessionReminders, type TrainingDeps } from "./commands/training.js";
 import type { Logger } from "./logger.js";
 import { deliverOutboxMessage, type DeliveryContext } from "./mail/deliverOutboxMessage.js";
 import { SEND_EMAIL_TASK } from "./mail/outbox.js";
 
 export const PRUNE_EXPIRED_TASK = "prune_expired";
+export const SESSION_REMINDERS_TASK = "session_reminders";
 // Hourly; `?max=1` keeps a backlog from piling up after downtime (one run catches up).
-const CRONTAB = `0 * * * * ${PRUNE_EXPIRED_TASK} ?max=1`;
+const CRONTAB = [`0 * * * * ${PRUNE_EXPIRED_TASK} ?max=1`, `15 * * * * ${SESSION_REMINDERS_TASK} ?max=1`].join("\n");
 
 export interface WorkerContext {
   delivery: DeliveryContext;
   accounts: AccountDeps;
+  certificates: CertificateIssuing;
+  training: TrainingDeps;
 }
 
 export interface WorkerOptions extends WorkerContext {
   connectionString: string;
   concurrency: number;
   pollIntervalMs: number;
+  /** A certificate batch silent for this long is taken over (its worker is presumed dead). */
+  staleJobAfterMs: number;
   logger: Logger;
+}
+
+function isJobPayload(payload: unknown): payload is { jobId: string } {
+  return typeof payload === "object" && payload !== null && typeof (payload as { jobId?: unknown }).jobId === "string";
 }
 
 function isMessagePayload(payload: unknown): payload is { messageId: string } {
@@ -44,8 +64,23 @@ function isAccountLinkRequest(payload: unknown): payload is AccountLinkRequest {
   );
 }
 
-export function taskList({ delivery, accounts }: WorkerContext): Record<string, Task> {
+export function taskList({ delivery, accounts, certificates, training }: WorkerContext): Record<string, Task> {
   return {
+    [ISSUE_CERTIFICATES_TASK]: async (payload, helpers) => {
+      if (!isJobPayload(payload)) throw new Error(`${ISSUE_CERTIFICATES_TASK}: bad payload`);
+      try {
+        await processCertificateJob(certificates, payload.jobId, helpers.job.locked_by ?? "unknown-worker");
+      } catch (error) {
+        if (helpers.job.attempts >= helpers.job.max_attempts) {
+          await failCertificateJob(payload.jobId, error instanceof Error ? error.message : String(error));
+        }
+        throw error;
+      }
+    },
+    [SESSION_REMINDERS_TASK]: async () => {
+      const sent = await sendSessionReminders(training, SYSTEM_ACTOR);
+      if (sent > 0) certificates.logger.info({ sent }, "session reminders queued");
+    },
     [ACCOUNT_LINK_REQUEST_TASK]: async (payload) => {
       if (!isAccountLinkRequest(payload)) throw new Error(`${ACCOUNT_LINK_REQUEST_TASK}: bad payload`);
       await sendAccountLink(accounts, payload);
@@ -74,7 +109,7 @@ export function taskList({ delivery, accounts }: WorkerContext): Record<string, 
  */
 export async function startWorker(options: WorkerOptions): Promise<Runner> {
   const workerLog = options.logger.child({ component: "worker" });
-  return run({
+  const runner = await run({
     connectionString: options.connectionString,
     concurrency: options.concurrency,
     pollInterval: options.pollIntervalMs,
@@ -88,4 +123,45 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
       else log.debug(meta ?? {}, message);
     }),
   });
+  const stopSweeper = sweepStaleCertificateJobs(options, workerLog);
+  void runner.promise.finally(stopSweeper);
+  return runner;
+}
+
+/**
+ * A worker killed in the middle of a batch leaves its job locked (the queue would wait hours).
+ * Every instance watches the batches' heartbeats; one that went silent is unlocked and queued
+ * again under its key, and the next worker resumes it where the database says it stopped.
+ */
+function sweepStaleCertificateJobs(options: WorkerOptions, log: Logger): () => void {
+  const utilsPromise = makeWorkerUtils({ connectionString: options.connectionString });
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const stale = await staleCertificateJobs(options.staleJobAfterMs);
+      if (stale.length === 0) return;
+      const utils = await utilsPromise;
+      await utils.forceUnlockWorkers([...new Set(stale.map((job) => job.workerId))]);
+      for (const job of stale) {
+        await utils.addJob(
+          ISSUE_CERTIFICATES_TASK,
+          { jobId: job.id },
+          { jobKey: certificateJobKey(job.id), maxAttempts: CERTIFICATE_JOB_MAX_ATTEMPTS },
+        );
+        log.warn({ jobId: job.id, deadWorker: job.workerId }, "certificate batch taken over from a silent worker");
+      }
+    } catch (error) {
+      log.warn({ err: error }, "could not sweep stale certificate batches");
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void sweep(), Math.max(250, Math.floor(options.staleJobAfterMs / 2)));
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    void utilsPromise.then((utils) => utils.release()).catch(() => undefined);
+  };
 }

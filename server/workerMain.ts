@@ -3,6 +3,7 @@ import { openDatabase } from "./db/connection.js";
 import { Lifecycle } from "./lifecycle.js";
 import { createLogger } from "./logger.js";
 import { startConfiguredWorker } from "./services/container.js";
+import { loadOrCreateSigningKey } from "./signing/keys.js";
 
 /**
  * The background worker on its own, for deployments that keep web instances (RUN_WORKER=false)
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   lifecycle.installSignalHandlers();
   const database = await openDatabase(config, logger, { applicationName: "moussanada-worker", migrate: true });
   lifecycle.onStop("database", () => database.close());
-  lifecycle.onStop("worker", await startConfiguredWorker(config, logger, database));
+  const signer = await loadOrCreateSigningKey(config.certificates.signingKeyFile);
+  lifecycle.onStop("worker", await startConfiguredWorker(config, logger, database, signer));
   logger.info({ concurrency: config.workerConcurrency }, "worker started");
 }
 

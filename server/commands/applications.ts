@@ -1,3 +1,4 @@
+import { holdsValidPermis } from "./certificates.js";
 import { QueryTypes, UniqueConstraintError, type Sequelize, type Transaction } from "sequelize";
 import {
   allowsTransition,
@@ -566,6 +567,7 @@ export async function submitApplication(
           eligibleAmount: formatMoney(assessment.computation.eligibleAmount),
           vatAmount: formatMoney(assessment.computation.vatAmount),
           grantAmount: formatMoney(assessment.computation.grantAmount),
+          fastTrack: await holdsValidPermis(transaction, application.companyId),
         },
         { transaction },
       );

@@ -1,3 +1,5 @@
+import { refreshFastTrack } from "./certificates.js";
+import { attachCompanyTraining } from "./training.js";
 import { createHash, randomBytes } from "node:crypto";
 import { Op, UniqueConstraintError, type Sequelize, type Transaction } from "sequelize";
 import { localDate, type Clock } from "../domain/calendar.js";
@@ -367,6 +369,8 @@ export async function claimCompany(deps: CompanyDeps, token: string, claimer: Us
     const before = auditedCompany(company);
     await company.update({ ownerId: claimer.id }, { transaction });
     await invitation.update({ claimedAt: now, claimedBy: claimer.id }, { transaction });
+    await attachCompanyTraining(transaction, company.id, claimer);
+    await refreshFastTrack(transaction, { companyIds: [company.id] });
     await recordAudit(transaction, actor, {
       action: "company.claimed",
       entityType: "company",

@@ -39,6 +39,17 @@ export interface Config {
   rateLimits: RateLimits;
   storage: StorageConfig;
   uploads: UploadLimits;
+  certificates: CertificateConfig;
+}
+
+export interface CertificateConfig {
+  /**
+   * PKCS#8 PEM of the Ed25519 key that signs certificates; created at first start when absent.
+   * Outside the database on purpose: a copy of the database alone cannot forge a certificate.
+   */
+  signingKeyFile: string;
+  /** A batch whose worker has shown no life for this long is handed to another worker. */
+  staleJobAfterMs: number;
 }
 
 /** Per client IP, shared by every instance through PostgreSQL. */
@@ -46,6 +57,7 @@ export interface RateLimits {
   loginPerMinute: number;
   registrationsPerHour: number;
   passwordResetsPerHour: number;
+  verificationsPerMinute: number;
 }
 
 const DEVELOPMENT_SESSION_SECRET = "development-only-session-secret-not-for-production";
@@ -82,6 +94,9 @@ const environmentSchema = Joi.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: Joi.number().integer().min(1).default(20),
   RATE_LIMIT_REGISTRATIONS_PER_HOUR: Joi.number().integer().min(1).default(20),
   RATE_LIMIT_PASSWORD_RESETS_PER_HOUR: Joi.number().integer().min(1).default(10),
+  RATE_LIMIT_VERIFICATIONS_PER_MINUTE: Joi.number().integer().min(1).default(60),
+  CERTIFICATE_KEY_FILE: Joi.string(),
+  CERTIFICATE_JOB_STALE_AFTER_MS: Joi.number().integer().min(500).max(3_600_000).default(30_000),
   STORAGE_DRIVER: Joi.string().valid("local", "s3").default("local"),
   STORAGE_DIR: Joi.string(),
   S3_ENDPOINT: Joi.string().uri({ scheme: ["http", "https"] }),
@@ -182,11 +197,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       loginPerMinute: value.RATE_LIMIT_LOGIN_PER_MINUTE as number,
       registrationsPerHour: value.RATE_LIMIT_REGISTRATIONS_PER_HOUR as number,
       passwordResetsPerHour: value.RATE_LIMIT_PASSWORD_RESETS_PER_HOUR as number,
+      verificationsPerMinute: value.RATE_LIMIT_VERIFICATIONS_PER_MINUTE as number,
     },
     storage: storageConfig(value as Record<string, unknown>, dataDir, rootDir),
     uploads: {
       maxFileBytes: value.UPLOAD_MAX_FILE_BYTES as number,
       maxDocumentsPerApplication: value.UPLOAD_MAX_FILES_PER_APPLICATION as number,
+    },
+    certificates: {
+      signingKeyFile: path.resolve(
+        rootDir,
+        (value.CERTIFICATE_KEY_FILE as string | undefined) ??
+          path.join(dataDir, "keys", "permis-numerique-ed25519.pem"),
+      ),
+      staleJobAfterMs: value.CERTIFICATE_JOB_STALE_AFTER_MS as number,
     },
   };
 }

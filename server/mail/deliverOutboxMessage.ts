@@ -1,11 +1,14 @@
 import type { Sequelize } from "sequelize";
 import type { Logger } from "../logger.js";
-import { OutboxMessage } from "../models/index.js";
+import { OutboxMessage, type OutboxAttachment } from "../models/index.js";
+import type { DocumentStore } from "../storage/documentStore.js";
 import { renderEmail } from "./templates.js";
 import type { MailTransport } from "./transport.js";
 
 export interface DeliveryContext {
   sequelize: Sequelize;
+  /** Where attachments kept as storage keys (certificates' PDFs) are read from. */
+  documentStore: DocumentStore;
   transport: MailTransport;
   publicUrl: string;
   mailDomain: string;
@@ -35,7 +38,7 @@ export async function deliverOutboxMessage(
           ...rendered,
           to: message.recipient,
           messageId: `<${message.id}@${context.mailDomain}>`,
-          attachments: message.attachments,
+          attachments: await loadAttachments(context.documentStore, message.attachments),
         },
         { outboxMessageId: message.id, transaction },
       );
@@ -53,4 +56,24 @@ export async function deliverOutboxMessage(
     context.logger.warn({ messageId, attempt: attempt.number, err: error }, "e-mail not sent; the queue will retry");
     throw error;
   }
+}
+
+async function readAll(store: DocumentStore, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.open(key)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Attachments as the transport takes them: stored objects are read into memory (PDFs of ~100 KB). */
+async function loadAttachments(store: DocumentStore, attachments: OutboxAttachment[]) {
+  const loaded = [];
+  for (const attachment of attachments) {
+    const { filename, contentType } = attachment;
+    loaded.push(
+      "storageKey" in attachment
+        ? { filename, contentType, content: await readAll(store, attachment.storageKey) }
+        : { filename, contentType, path: attachment.path },
+    );
+  }
+  return loaded;
 }

@@ -7,7 +7,7 @@ export interface OutgoingEmail extends RenderedEmail {
   to: string;
   /** Stable per outbox message, so a receiver can drop a rare duplicate after a crash. */
   messageId: string;
-  attachments: Array<{ filename: string; contentType: string; path: string }>;
+  attachments: Array<{ filename: string; contentType: string } & ({ path: string } | { content: Buffer })>;
 }
 
 export interface MailTransport {

@@ -51,12 +51,11 @@ export class UserToken extends Model<InferAttributes<UserToken>, InferCreationAt
 
 export type OutboxStatus = "pending" | "sent" | "failed";
 
-export interface OutboxAttachment {
-  filename: string;
-  contentType: string;
-  /** Path of a file the worker reads when sending (PDFs are written before the mail is queued). */
-  path: string;
-}
+/**
+ * A file sent with a mail: an object of the document store (any worker machine can read it), or
+ * a local path (only for files the sending machine itself holds).
+ */
+export type OutboxAttachment = { filename: string; contentType: string } & ({ storageKey: string } | { path: string });
 
 export class OutboxMessage extends Model<InferAttributes<OutboxMessage>, InferCreationAttributes<OutboxMessage>> {
   declare id: CreationOptional<string>;

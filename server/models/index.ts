@@ -4,12 +4,14 @@ import { initApplicationModels } from "./applications.js";
 import { initCompanyModels } from "./companies.js";
 import { initReferenceModels } from "./reference.js";
 import { initReviewModels } from "./review.js";
+import { initTrainingModels } from "./training.js";
 
 export * from "./accounts.js";
 export * from "./applications.js";
 export * from "./companies.js";
 export * from "./reference.js";
 export * from "./review.js";
+export * from "./training.js";
 
 let bound: Sequelize | null = null;
 
@@ -26,4 +28,5 @@ export function initModels(sequelize: Sequelize): void {
   initCompanyModels(sequelize);
   initApplicationModels(sequelize);
   initReviewModels(sequelize);
+  initTrainingModels(sequelize);
 }

@@ -1,4 +1,13 @@
-import type { Application, Company, Mandate, User } from "../models/index.js";
+import type {
+  Application,
+  Certificate,
+  CertificateJob,
+  Company,
+  Enrolment,
+  Mandate,
+  TrainingSession,
+  User,
+} from "../models/index.js";
 import { PolicyRegistry, type PolicyContext } from "./registry.js";
 
 export type { PolicyContext };
@@ -59,7 +68,29 @@ interface Subjects {
   Company: { record: CompanyRecord; action: CompanyAction };
   Mandate: { record: { mandate: Mandate; company: Company }; action: MandateAction };
   Application: { record: ApplicationRecord; action: ApplicationAction };
+  TrainingSession: { record: TrainingSession; action: SessionAction };
+  Enrolment: { record: EnrolmentRecord; action: EnrolmentAction };
+  Certificate: { record: CertificateRecord; action: CertificateAction };
+  CertificateJob: { record: { job: CertificateJob; session: TrainingSession }; action: "read" };
 }
+
+export const SESSION_ACTIONS = ["read", "update", "enrol", "manage", "issueCertificates"] as const;
+export type SessionAction = (typeof SESSION_ACTIONS)[number];
+
+/** An enrolment with its session: the trainer of the session manages it. */
+export interface EnrolmentRecord {
+  enrolment: Enrolment;
+  session: TrainingSession;
+}
+export const ENROLMENT_ACTIONS = ["read", "cancel", "recordResult"] as const;
+export type EnrolmentAction = (typeof ENROLMENT_ACTIONS)[number];
+
+export interface CertificateRecord {
+  certificate: Certificate;
+  session: TrainingSession;
+}
+export const CERTIFICATE_ACTIONS = ["read", "download", "revoke"] as const;
+export type CertificateAction = (typeof CERTIFICATE_ACTIONS)[number];
 
 export const policies = new PolicyRegistry<Subjects>();
 
@@ -142,4 +173,34 @@ policies.allow(
   "Application",
   ["read", "downloadDocument", "readHistory", "downloadReceipt"],
   (actor, { application }) => (actor.role === "officer" || actor.role === "admin") && application.reference !== null,
+);
+
+// The Permis Numérique. Sessions are public; a trainer runs its own, the administrator all of them.
+const runsSession = (actor: User, session: TrainingSession) =>
+  actor.role === "admin" || (actor.role === "trainer" && session.trainerId === actor.id);
+policies.allow("TrainingSession", ["read"], () => true);
+policies.allow("TrainingSession", ["update", "manage", "issueCertificates"], runsSession);
+// Managers enrol themselves, prescribers enrol their clients' managers.
+policies.allow("TrainingSession", ["enrol"], (actor) => actor.role === "applicant" || actor.role === "prescriber");
+
+// The person enrolled, whoever enrolled them, and those who run the session.
+const concernsEnrolment = (actor: User, enrolment: Enrolment) =>
+  enrolment.userId === actor.id || enrolment.enrolledBy === actor.id;
+policies.allow("Enrolment", ["read", "cancel"], (actor, { enrolment }) => concernsEnrolment(actor, enrolment));
+policies.allow("Enrolment", ["read", "recordResult"], (actor, { session }) => runsSession(actor, session));
+policies.allow("Enrolment", ["cancel"], (actor) => actor.role === "admin");
+
+// A certificate is shown to its holder, officers (fast track), administrators, and the trainer of
+// its session; the PDF and the signed credential go to the holder, officers and administrators.
+const holds = (actor: User, certificate: Certificate) =>
+  certificate.holderUserId !== null && certificate.holderUserId === actor.id;
+policies.allow("Certificate", ["read", "download"], (actor, { certificate }) => holds(actor, certificate));
+policies.allow("Certificate", ["read", "download"], (actor) => actor.role === "officer" || actor.role === "admin");
+policies.allow("Certificate", ["read"], (actor, { session }) => runsSession(actor, session));
+policies.allow("Certificate", ["revoke"], (actor) => actor.role === "admin");
+
+policies.allow(
+  "CertificateJob",
+  ["read"],
+  (actor, { job, session }) => job.requestedBy === actor.id || runsSession(actor, session),
 );

@@ -9,7 +9,8 @@ import type { Logger } from "../logger.js";
 import type { DeliveryContext } from "../mail/deliverOutboxMessage.js";
 import { captureTransport, smtpTransport, type MailTransport } from "../mail/transport.js";
 import { startWorker, type WorkerContext } from "../worker.js";
-import { createDocumentStore } from "../storage/documentStore.js";
+import type { CertificateSigner } from "../signing/keys.js";
+import { createDocumentStore, type DocumentStore } from "../storage/documentStore.js";
 import { Readiness } from "./readiness.js";
 
 export interface ServiceContainer {
@@ -24,6 +25,7 @@ export function createServices(options: {
   clock: Clock;
   sequelize: Sequelize;
   databaseUrl: string;
+  signer: CertificateSigner;
 }): ServiceContainer {
   const sessionPool = new pg.Pool({ connectionString: options.databaseUrl, max: 5, connectionTimeoutMillis: 5_000 });
   // An idle client dropped by a restarting PostgreSQL must not crash the process; the pool
@@ -39,6 +41,7 @@ export function createServices(options: {
     sessionPool,
     secretBox: new SecretBox(options.config.encryptionKey),
     documentStore,
+    signer: options.signer,
   };
   return { services, close: () => sessionPool.end() };
 }
@@ -52,22 +55,41 @@ export function deliveryContext(
   logger: Logger,
   sequelize: Sequelize,
   transport: MailTransport,
+  documentStore: DocumentStore,
 ): DeliveryContext {
-  return { sequelize, transport, publicUrl: config.publicUrl, mailDomain: new URL(config.publicUrl).hostname, logger };
+  return {
+    sequelize,
+    transport,
+    documentStore,
+    publicUrl: config.publicUrl,
+    mailDomain: new URL(config.publicUrl).hostname,
+    logger,
+  };
 }
 
-/** What the worker's tasks need: the mail transport and the account commands' dependencies. */
+/** What the worker's tasks need: the mail transport, the store, the signing key, the commands' dependencies. */
 export function workerContext(options: {
   config: Config;
   logger: Logger;
   clock: Clock;
   sequelize: Sequelize;
   transport: MailTransport;
+  documentStore: DocumentStore;
+  signer: CertificateSigner;
 }): WorkerContext {
-  const { config, logger, clock, sequelize, transport } = options;
+  const { config, logger, clock, sequelize, transport, documentStore, signer } = options;
+  const base = { sequelize, clock, publicUrl: config.publicUrl };
   return {
-    delivery: deliveryContext(config, logger, sequelize, transport),
-    accounts: { sequelize, clock, publicUrl: config.publicUrl, secretBox: new SecretBox(config.encryptionKey) },
+    delivery: deliveryContext(config, logger, sequelize, transport, documentStore),
+    accounts: { ...base, secretBox: new SecretBox(config.encryptionKey) },
+    certificates: {
+      ...base,
+      signer,
+      store: documentStore,
+      logger,
+      staleJobAfterMs: config.certificates.staleJobAfterMs,
+    },
+    training: base,
   };
 }
 
@@ -79,13 +101,23 @@ export async function startConfiguredWorker(
   config: Config,
   logger: Logger,
   database: { ownerUrl: string; sequelize: Sequelize },
+  signer: CertificateSigner,
 ): Promise<() => Promise<void>> {
   const transport = createMailTransport(config);
   const worker = await startWorker({
     connectionString: database.ownerUrl,
     concurrency: config.workerConcurrency,
     pollIntervalMs: config.workerPollIntervalMs,
-    ...workerContext({ config, logger, clock: systemClock, sequelize: database.sequelize, transport }),
+    staleJobAfterMs: config.certificates.staleJobAfterMs,
+    ...workerContext({
+      config,
+      logger,
+      clock: systemClock,
+      sequelize: database.sequelize,
+      transport,
+      documentStore: createDocumentStore(config.storage),
+      signer,
+    }),
     logger,
   });
   return async () => {

@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContextOptions, type Locator, type 
 import { captureTransport } from "../../server/mail/transport.js";
 import { workerContext } from "../../server/services/container.js";
 import { startWorker } from "../../server/worker.js";
-import { buildTestApp } from "./testApp.js";
+import { buildTestApp, type FixedClock } from "./testApp.js";
 import { testLogger } from "./testDatabase.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -76,6 +76,8 @@ export async function isFocused(locator: Locator): Promise<boolean> {
 
 export interface BrowserApp {
   running: RunningApp;
+  /** The served app's clock (the worker's too): a test moves it, e.g. past a session's start. */
+  clock: FixedClock;
   stop(): Promise<void>;
 }
 
@@ -99,17 +101,21 @@ export async function serveAppWithWorker(): Promise<BrowserApp> {
     connectionString: databaseUrl,
     concurrency: 1,
     pollIntervalMs: 100,
+    staleJobAfterMs: 30_000,
     ...workerContext({
       config: context.services.config,
       logger: testLogger,
       clock: context.clock,
       sequelize: context.sequelize,
       transport: captureTransport(),
+      documentStore: context.services.documentStore,
+      signer: context.services.signer,
     }),
     logger: testLogger,
   });
   return {
     running,
+    clock: context.clock,
     stop: async () => {
       await worker.stop();
       await running.close();

@@ -5,7 +5,8 @@ import { workerContext } from "../../server/services/container.js";
 import { captureTransport, type MailTransport } from "../../server/mail/transport.js";
 import { CapturedEmail } from "../../server/models/index.js";
 import { taskList } from "../../server/worker.js";
-import { testConfig } from "./testApp.js";
+import { createDocumentStore } from "../../server/storage/documentStore.js";
+import { TEST_SIGNER, testConfig } from "./testApp.js";
 import type { Clock } from "../../server/domain/calendar.js";
 import { TEST_NOW, testLogger, testSequelize } from "./testDatabase.js";
 
@@ -29,6 +30,8 @@ export async function deliverQueuedEmails(
     clock,
     sequelize: testSequelize(),
     transport,
+    documentStore: createDocumentStore(testConfig().storage),
+    signer: TEST_SIGNER,
   });
   // Twice: a first pass may queue mails (link requests), the second sends them.
   for (let pass = 0; pass < 2; pass += 1) {

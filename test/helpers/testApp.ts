@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import type { Express } from "express";
@@ -8,8 +9,14 @@ import { listShippedMigrations } from "../../server/db/migrator.js";
 import type { Clock } from "../../server/domain/calendar.js";
 import { Readiness } from "../../server/services/readiness.js";
 import { SecretBox } from "../../server/auth/secretBox.js";
+import { signerFromPem, type CertificateSigner } from "../../server/signing/keys.js";
 import { createDocumentStore, type DocumentStore } from "../../server/storage/documentStore.js";
 import { resetDatabase, TEST_NOW, testLogger, testSequelize, testSessionPool } from "./testDatabase.js";
+
+/** One signing key for the whole test run, made at load: tests never touch .data/keys. */
+export const TEST_SIGNER: CertificateSigner = signerFromPem(
+  generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+);
 
 /** A clock the test moves by hand. */
 export class FixedClock implements Clock {
@@ -56,6 +63,7 @@ export function buildTestApp(
     sessionPool: testSessionPool(),
     secretBox: new SecretBox(testConfig().encryptionKey),
     documentStore: options.documentStore ?? createDocumentStore(config.storage),
+    signer: TEST_SIGNER,
   };
   return { app: createApp(services), sequelize, services, clock };
 }

@@ -48,9 +48,13 @@ describe("config", () => {
         runWorker: true,
         workerConcurrency: 2,
         workerPollIntervalMs: 1000,
-        rateLimits: { loginPerMinute: 20, registrationsPerHour: 20, passwordResetsPerHour: 10 },
+        rateLimits: { loginPerMinute: 20, registrationsPerHour: 20, passwordResetsPerHour: 10, verificationsPerMinute: 60 },
         storage: { driver: "local", directory: path.resolve(process.cwd(), ".data", "documents") },
         uploads: { maxFileBytes: 10 * 1024 * 1024, maxDocumentsPerApplication: 20 },
+        certificates: {
+          signingKeyFile: path.resolve(process.cwd(), ".data", "keys", "permis-numerique-ed25519.pem"),
+          staleJobAfterMs: 30_000,
+        },
       };
       expect(config).to.deep.equal(expected);
     });

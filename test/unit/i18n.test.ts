@@ -176,6 +176,7 @@ describe("i18n", () => {
       // A Record over ErrorCode: the compiler refuses this list when a code is added to errors.ts.
       const allCodes: Record<ErrorCode, true> = {
         "validation-failed": true,
+        "nothing-to-issue": true,
         "not-found": true,
         "route-not-found": true,
         unauthenticated: true,

@@ -1,4 +1,4 @@
-import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { Sequelize } from "sequelize";
 import type { RateLimits } from "../../config/index.js";
 import { AppError } from "../../errors.js";
@@ -36,7 +36,7 @@ export function createRateLimiters(sequelize: Sequelize, limits: RateLimits): Ra
 }
 
 /** Takes one point for this key, or refuses with 429 and Retry-After when none is left. */
-export async function consumeOrRefuse(limiter: RateLimiterPostgres, key: string): Promise<void> {
+export async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {

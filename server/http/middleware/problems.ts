@@ -56,6 +56,7 @@ export function sendProblem(req: Request, res: Response, error: AppError, debug?
   const locale = req.locale ?? "fr";
   const requestId = String(req.id ?? "");
   const body = {
+    ...error.extensions,
     type: `${PROBLEM_TYPE_PREFIX}${error.code}`,
     code: error.code,
     title: translate(locale, `problem.${error.code}.title` as MessageKey),
