@@ -120,6 +120,8 @@ const environmentSchema = Joi.object({
       PUBLIC_URL: Joi.required(),
       ENCRYPTION_KEY: Joi.required(),
       SMTP_URL: Joi.required(),
+      // Every instance must sign with the same key, kept on a persistent volume or a secret.
+      CERTIFICATE_KEY_FILE: Joi.required(),
     }),
   })
   .unknown(true);

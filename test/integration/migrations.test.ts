@@ -37,6 +37,11 @@ const ALL_TABLES = [
   "budget_ledger",
   "claims",
   "claim_invoices",
+  "training_sessions",
+  "enrolments",
+  "certificate_jobs",
+  "certificates",
+  "certificate_verifications",
 ].sort();
 
 async function publicTables(sequelize: Sequelize): Promise<string[]> {

@@ -11,6 +11,7 @@ const PRODUCTION: NodeJS.ProcessEnv = {
   PUBLIC_URL: "https://moussanada.example.ma",
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
   SMTP_URL: "smtp://mail.internal:587",
+  CERTIFICATE_KEY_FILE: "/run/secrets/permis-numerique-ed25519.pem",
 };
 
 function configError(environment: NodeJS.ProcessEnv): ConfigError {
@@ -48,7 +49,12 @@ describe("config", () => {
         runWorker: true,
         workerConcurrency: 2,
         workerPollIntervalMs: 1000,
-        rateLimits: { loginPerMinute: 20, registrationsPerHour: 20, passwordResetsPerHour: 10, verificationsPerMinute: 60 },
+        rateLimits: {
+          loginPerMinute: 20,
+          registrationsPerHour: 20,
+          passwordResetsPerHour: 10,
+          verificationsPerMinute: 60,
+        },
         storage: { driver: "local", directory: path.resolve(process.cwd(), ".data", "documents") },
         uploads: { maxFileBytes: 10 * 1024 * 1024, maxDocumentsPerApplication: 20 },
         certificates: {
@@ -141,7 +147,14 @@ describe("config", () => {
       expect(config.publicUrl).to.equal("https://moussanada.example.ma");
     });
 
-    const REQUIRED_IN_PRODUCTION = ["DATABASE_URL", "SESSION_SECRET", "PUBLIC_URL", "ENCRYPTION_KEY", "SMTP_URL"];
+    const REQUIRED_IN_PRODUCTION = [
+      "DATABASE_URL",
+      "SESSION_SECRET",
+      "PUBLIC_URL",
+      "ENCRYPTION_KEY",
+      "SMTP_URL",
+      "CERTIFICATE_KEY_FILE",
+    ];
 
     it("refuses to start without any of its required variables, listing each", () => {
       const error = configError({ NODE_ENV: "production" });
@@ -211,8 +224,10 @@ describe("config", () => {
 
     it("reports every problem at once", () => {
       const error = configError({ NODE_ENV: "production", PORT: "abc", SESSION_SECRET: "short" });
-      expect(error.problems).to.have.length(6);
-      for (const variable of ["PORT", "SESSION_SECRET", "DATABASE_URL", "PUBLIC_URL", "ENCRYPTION_KEY", "SMTP_URL"]) {
+      const variables = ["PORT", "SESSION_SECRET", "DATABASE_URL", "PUBLIC_URL", "ENCRYPTION_KEY", "SMTP_URL"];
+      variables.push("CERTIFICATE_KEY_FILE");
+      expect(error.problems).to.have.length(variables.length);
+      for (const variable of variables) {
         expect(error.message, variable).to.contain(`"${variable}"`);
       }
     });

@@ -196,7 +196,7 @@ describe("i18n", () => {
         "application-ineligible": true,
       };
       const codes = Object.keys(allCodes);
-      expect(codes).to.have.length(18);
+      expect(codes).to.have.length(19);
       for (const code of codes) {
         for (const part of ["title", "detail"]) {
           expect(french, `fr ${code}.${part}`).to.have.property(`problem.${code}.${part}`);
