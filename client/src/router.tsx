@@ -24,6 +24,12 @@ import { ConflictsPage } from "./pages/review/ConflictsPage";
 import { QueuePage } from "./pages/review/QueuePage";
 import { ReviewPage } from "./pages/review/ReviewPage";
 import { SimulatorPage } from "./pages/simulator/SimulatorPage";
+import { TrainerSessionPage } from "./pages/trainer/TrainerSessionPage";
+import { TrainerSessionsPage } from "./pages/trainer/TrainerSessionsPage";
+import { MyTrainingPage } from "./pages/training/MyTrainingPage";
+import { SessionPage } from "./pages/training/SessionPage";
+import { SessionsPage } from "./pages/training/SessionsPage";
+import { VerifyPage } from "./pages/training/VerifyPage";
 
 // French paths: they appear in the links of the e-mails the server sends (server/commands/accounts.ts).
 export const router = createBrowserRouter([
@@ -54,6 +60,14 @@ export const router = createBrowserRouter([
       { path: "instruction/conflits", element: <ConflictsPage /> },
       { path: "instruction/:id", element: <ReviewPage /> },
       { path: "budget", element: <BudgetPage /> },
+      { path: "formateur", element: <TrainerSessionsPage /> },
+      { path: "formateur/sessions/:id", element: <TrainerSessionPage /> },
+      { path: "formations", element: <SessionsPage /> },
+      { path: "formations/:id", element: <SessionPage /> },
+      { path: "mes-formations", element: <MyTrainingPage /> },
+      // The verification links of the certificates (verificationUrl) point here.
+      { path: "verify", element: <VerifyPage /> },
+      { path: "verify/:code", element: <VerifyPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

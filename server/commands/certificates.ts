@@ -52,11 +52,14 @@ function newVerificationCode(): string {
   return randomBytes(16).toString("base64url");
 }
 
+/** Certificates still to produce: passed people without one, and issued ones without their PDF. */
 async function pendingCount(transaction: Transaction, sessionId: string): Promise<number> {
   const [row] = await modelsSequelize().query<{ count: string }>(
-    `SELECT count(*) AS count FROM enrolments e
-     WHERE e.session_id = :sessionId AND e.status = 'passed'
-       AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id)`,
+    `SELECT
+       (SELECT count(*) FROM enrolments e
+        WHERE e.session_id = :sessionId AND e.status = 'passed'
+          AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id))
+       + (SELECT count(*) FROM certificates WHERE session_id = :sessionId AND pdf_key IS NULL) AS count`,
     { type: QueryTypes.SELECT, transaction, replacements: { sessionId } },
   );
   return Number(row?.count ?? 0);
@@ -160,6 +163,7 @@ async function issueNextCertificates(
   deps: CertificateIssuing,
   job: CertificateJob,
   session: TrainingSession,
+  actor: Actor,
 ): Promise<number> {
   return deps.sequelize.transaction(async (transaction) => {
     const enrolments = await modelsSequelize().query<PassedEnrolment>(
@@ -221,7 +225,7 @@ async function issueNextCertificates(
         },
         { transaction },
       );
-      await recordAudit(transaction, batchActor(job), {
+      await recordAudit(transaction, actor, {
         action: "certificate.issued",
         entityType: "certificate",
         entityId: certificate.id,
@@ -237,8 +241,9 @@ async function issueNextCertificates(
 }
 
 /** The batch acts for the person who asked for it. */
-function batchActor(job: CertificateJob): Actor {
-  return { ...SYSTEM_ACTOR, userId: job.requestedBy, role: "trainer", requestId: job.requestId };
+async function batchActor(job: CertificateJob): Promise<Actor> {
+  const requester = await User.findByPk(job.requestedBy, { attributes: ["id", "role"] });
+  return { ...SYSTEM_ACTOR, userId: job.requestedBy, role: requester?.role ?? null, requestId: job.requestId };
 }
 
 async function sha256Of(filePath: string): Promise<string> {
@@ -384,6 +389,7 @@ export async function processCertificateJob(deps: CertificateIssuing, jobId: str
 
 async function issueWholeBatch(deps: CertificateIssuing, job: CertificateJob, session: TrainingSession): Promise<void> {
   const jobId = job.id;
+  const actor = await batchActor(job);
   for (;;) {
     const unfinished = await Certificate.findAll({
       where: { jobId, pdfKey: null },
@@ -395,7 +401,7 @@ async function issueWholeBatch(deps: CertificateIssuing, job: CertificateJob, se
       for (const certificate of unfinished) await completeCertificate(deps, certificate.id, session);
       continue;
     }
-    const issued = await issueNextCertificates(deps, job, session);
+    const issued = await issueNextCertificates(deps, job, session, actor);
     if (issued === 0) return;
   }
 }

@@ -13,7 +13,12 @@ import { buildTestApp, useTestApp, type TestContext } from "../helpers/testApp.j
  * counters are cleared before each test.
  */
 
-const SMALL_LIMITS = { loginPerMinute: 3, registrationsPerHour: 2, passwordResetsPerHour: 2, verificationsPerMinute: 60 };
+const SMALL_LIMITS = {
+  loginPerMinute: 3,
+  registrationsPerHour: 2,
+  passwordResetsPerHour: 2,
+  verificationsPerMinute: 60,
+};
 
 function retryAfterOf(response: request.Response): number {
   const header: unknown = response.headers["retry-after"];

@@ -98,6 +98,16 @@ function UserMenu({ user }: { user: User }) {
             </Menu.Item>
           </>
         ) : null}
+        {user.role === "applicant" || user.role === "prescriber" ? (
+          <Menu.Item component={Link} to="/mes-formations">
+            {t("training.nav.mine")}
+          </Menu.Item>
+        ) : null}
+        {user.permissions.manageTraining ? (
+          <Menu.Item component={Link} to="/formateur">
+            {user.role === "admin" ? t("trainer.nav.all") : t("trainer.nav.mine")}
+          </Menu.Item>
+        ) : null}
         {companiesLinkKey(user) ? (
           <Menu.Item component={Link} to="/entreprises">
             {t(companiesLinkKey(user) ?? "nav.companiesOwn")}

@@ -40,6 +40,11 @@ function MainNav() {
             {t("nav.simulator")}
           </NavLink>
         </li>
+        <li>
+          <NavLink to="/formations" className="main-nav__link">
+            {t("training.nav.sessions")}
+          </NavLink>
+        </li>
       </ul>
     </nav>
   );

@@ -243,7 +243,7 @@ export function registerTrainingRoutes(api: ApiRouter, deps: TrainingDeps): void
         where: { [Op.and]: conditions },
         include: [{ association: "trainer", attributes: ["fullName"] }],
         order: [
-          ["startsAt", query.mine ? "DESC" : "ASC"],
+          ["startsAt", "ASC"],
           ["id", "ASC"],
         ],
         ...pageWindow(query),

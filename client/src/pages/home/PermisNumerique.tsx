@@ -1,4 +1,5 @@
-import { List, Text } from "@mantine/core";
+import { Button, Group, List, Text } from "@mantine/core";
+import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { Section } from "./Section";
 
@@ -12,6 +13,14 @@ export function PermisNumerique() {
         <List.Item>{t("home.permis.verifiable")}</List.Item>
         <List.Item>{t("home.permis.priority")}</List.Item>
       </List>
+      <Group gap="sm">
+        <Button component={Link} to="/formations" size="md">
+          {t("training.home.sessions")}
+        </Button>
+        <Button component={Link} to="/verify" variant="light" size="md">
+          {t("training.home.verify")}
+        </Button>
+      </Group>
     </Section>
   );
 }
