@@ -26,6 +26,7 @@ import { registerReferenceRoutes } from "./http/routes/reference.js";
 import { registerExportRoutes } from "./http/routes/exports.js";
 import { registerReviewRoutes } from "./http/routes/review.js";
 import { registerSimulatorRoutes } from "./http/routes/simulator.js";
+import { registerStatisticsRoutes } from "./http/routes/stats.js";
 import { registerTrainingRoutes } from "./http/routes/training.js";
 import { wellKnownRoutes } from "./http/routes/wellKnown.js";
 import { registerUserRoutes } from "./http/routes/users.js";
@@ -139,6 +140,7 @@ function setUpApi(app: Express, services: AppServices): void {
     store: services.documentStore,
     verificationsPerMinute: config.rateLimits.verificationsPerMinute,
   });
+  registerStatisticsRoutes(api);
   registerAuditRoutes(api);
   if (!config.isProduction) registerDevMailApi(api);
   api.router.use(notFoundHandler());

@@ -15,6 +15,7 @@ import {
   type CertificateIssuing,
 } from "./commands/certificates.js";
 import { SYSTEM_ACTOR } from "./commands/actor.js";
+import { refreshStatisticsOnClient, REFRESH_STATISTICS_TASK } from "./commands/statistics.js";
 import { sendSessionReminders, type TrainingDeps } from "./commands/training.js";
 import type { Logger } from "./logger.js";
 import { deliverOutboxMessage, type DeliveryContext } from "./mail/deliverOutboxMessage.js";
@@ -23,7 +24,12 @@ import { SEND_EMAIL_TASK } from "./mail/outbox.js";
 export const PRUNE_EXPIRED_TASK = "prune_expired";
 export const SESSION_REMINDERS_TASK = "session_reminders";
 // Hourly; `?max=1` keeps a backlog from piling up after downtime (one run catches up).
-const CRONTAB = [`0 * * * * ${PRUNE_EXPIRED_TASK} ?max=1`, `15 * * * * ${SESSION_REMINDERS_TASK} ?max=1`].join("\n");
+const CRONTAB = [
+  `0 * * * * ${PRUNE_EXPIRED_TASK} ?max=1`,
+  `15 * * * * ${SESSION_REMINDERS_TASK} ?max=1`,
+  // The statistics are at most five minutes old.
+  `*/5 * * * * ${REFRESH_STATISTICS_TASK} ?max=1`,
+].join("\n");
 
 export interface WorkerContext {
   delivery: DeliveryContext;
@@ -76,6 +82,10 @@ export function taskList({ delivery, accounts, certificates, training }: WorkerC
         }
         throw error;
       }
+    },
+    // Materialised views belong to the schema owner: the worker's own connection refreshes them.
+    [REFRESH_STATISTICS_TASK]: async (_payload, helpers) => {
+      await helpers.withPgClient((client) => refreshStatisticsOnClient(client));
     },
     [SESSION_REMINDERS_TASK]: async () => {
       const sent = await sendSessionReminders(training, SYSTEM_ACTOR);
