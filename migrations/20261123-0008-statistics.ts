@@ -59,11 +59,12 @@ export const up: MigrationModule["up"] = async ({ context: { sequelize } }) => {
       GROUP BY 1, 2, 3, 4;
     CREATE UNIQUE INDEX stats_permits_key ON stats_permits (year, region_code, sector_code, status);
 
-    -- Submitted applications per month of submission, region (the company's) and sector (the
-    -- file's): what the open data publishes, and the prescribers' share.
+    -- Submitted applications per month of first submission, region (the company's) and sector
+    -- (the file's): what the open data publishes, and the prescribers' share. submitted_at is the
+    -- latest submission (after a request for information); the first is the receipt of sequence 1.
     CREATE MATERIALIZED VIEW stats_applications AS
       SELECT ca.programme_id,
-        to_char(a.submitted_at AT TIME ZONE 'Africa/Casablanca', 'YYYY-MM') AS month,
+        to_char(COALESCE(first.created_at, a.submitted_at) AT TIME ZONE 'Africa/Casablanca', 'YYYY-MM') AS month,
         co.region_code, a.sector_code,
         count(*)::integer AS submitted,
         count(*) FILTER (WHERE a.status IN ('approved', 'claim_submitted', 'paid', 'closed'))::integer AS approved,
@@ -76,6 +77,7 @@ export const up: MigrationModule["up"] = async ({ context: { sequelize } }) => {
       FROM applications a
       JOIN calls ca ON ca.id = a.call_id
       JOIN companies co ON co.id = a.company_id
+      LEFT JOIN application_submissions first ON first.application_id = a.id AND first.sequence = 1
       WHERE a.reference IS NOT NULL AND a.submitted_at IS NOT NULL
       GROUP BY 1, 2, 3, 4;
     CREATE UNIQUE INDEX stats_applications_key ON stats_applications (programme_id, month, region_code, sector_code);

@@ -85,7 +85,9 @@ export function taskList({ delivery, accounts, certificates, training }: WorkerC
     },
     // Materialised views belong to the schema owner: the worker's own connection refreshes them.
     [REFRESH_STATISTICS_TASK]: async (_payload, helpers) => {
-      await helpers.withPgClient((client) => refreshStatisticsOnClient(client));
+      const refreshed = await helpers.withPgClient((client) => refreshStatisticsOnClient(client));
+      // Another instance is refreshing: its figures may predate the request, so try again shortly.
+      if (!refreshed) throw new Error("statistics are being refreshed elsewhere; retrying");
     },
     [SESSION_REMINDERS_TASK]: async () => {
       const sent = await sendSessionReminders(training, SYSTEM_ACTOR);

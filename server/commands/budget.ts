@@ -1,5 +1,5 @@
 import { Op, QueryTypes, type Sequelize, type Transaction } from "sequelize";
-import { formatMoney, fromDatabase, type Centimes } from "../domain/money.js";
+import { formatMoney, fromDatabase, sumCentimes, type Centimes } from "../domain/money.js";
 import { AppError } from "../errors.js";
 import { Envelope, LedgerEntry, modelsSequelize, type Application, type LedgerKind } from "../models/index.js";
 
@@ -186,4 +186,32 @@ export async function balancesOf(callId: string): Promise<EnvelopeBalance[]> {
     paid: fromDatabase(envelope.paid),
     available: available(envelope),
   }));
+}
+
+export type BudgetAmounts = Pick<EnvelopeBalance, "amount" | "committed" | "paid" | "available">;
+
+/**
+ * A call's budget: its own envelope, or, for a call funded only per sector, the sum of its
+ * sector envelopes; and each sector's line.
+ */
+export async function callBudgetOf(callId: string): Promise<{ whole: BudgetAmounts; sectors: EnvelopeBalance[] }> {
+  const balances = await balancesOf(callId);
+  const sectors = balances.filter((balance) => balance.sectorCode !== null);
+  const whole = balances.find((balance) => balance.sectorCode === null) ?? {
+    amount: sumCentimes(sectors.map((sector) => sector.amount)),
+    committed: sumCentimes(sectors.map((sector) => sector.committed)),
+    paid: sumCentimes(sectors.map((sector) => sector.paid)),
+    available: sumCentimes(sectors.map((sector) => sector.available)),
+  };
+  return { whole, sectors };
+}
+
+/** A budget line as the API writes it: amounts as two-decimal strings. */
+export function budgetLine(amounts: BudgetAmounts) {
+  return {
+    envelope: formatMoney(amounts.amount),
+    committed: formatMoney(amounts.committed),
+    paid: formatMoney(amounts.paid),
+    available: formatMoney(amounts.available),
+  };
 }

@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize } from "sequelize";
 import { formatMoney, fromDatabase } from "../domain/money.js";
 import { Call, modelsSequelize, Programme, Region, Sector } from "../models/index.js";
-import { balancesOf } from "./budget.js";
+import { budgetLine, callBudgetOf } from "./budget.js";
 
 /** The materialised aggregates, in the order they are refreshed (stats_totals last: its time says when). */
 const STATISTICS_VIEWS = [
@@ -71,7 +71,9 @@ interface Named {
   nameAr: string;
 }
 
-const UNKNOWN: Named = { code: "unknown", nameFr: "Non renseignée", nameAr: "غير محددة" };
+// Feminine for a region (« région non renseignée »), masculine for a sector.
+const UNKNOWN_REGION: Named = { code: "unknown", nameFr: "Non renseignée", nameAr: "غير محددة" };
+const UNKNOWN_SECTOR: Named = { code: "unknown", nameFr: "Non renseigné", nameAr: "غير محدد" };
 
 export interface CountBy extends Named {
   count: number;
@@ -99,10 +101,10 @@ function funnelSteps(counts: Array<{ step: FunnelStep["step"]; count: number }>)
 }
 
 /** Every region or sector, zero included, most first; stable rows for tables and charts. */
-function countsOver(names: Named[], counts: Map<string, number>, withUnknown = false): CountBy[] {
+function countsOver(names: Named[], counts: Map<string, number>, unknown: Named | null = null): CountBy[] {
   const rows = names.map((name) => ({ ...name, count: counts.get(name.code) ?? 0 }));
-  if (withUnknown && (counts.get(UNKNOWN.code) ?? 0) > 0)
-    rows.push({ ...UNKNOWN, count: counts.get(UNKNOWN.code) ?? 0 });
+  const unknownCount = unknown ? (counts.get(unknown.code) ?? 0) : 0;
+  if (unknown && unknownCount > 0) rows.push({ ...unknown, count: unknownCount });
   return rows.sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
 }
 
@@ -224,28 +226,20 @@ export async function statisticsOverview(programme: Programme) {
 
   const budget = await Promise.all(
     calls.map(async (call) => {
-      const balances = await balancesOf(call.id);
-      const whole = balances.find((balance) => balance.sectorCode === null);
-      const sectorLines = balances.filter((balance) => balance.sectorCode !== null);
-      const line = (amounts: { amount: bigint; committed: bigint; paid: bigint; available: bigint } | undefined) => ({
-        envelope: formatMoney(amounts?.amount ?? 0n),
-        committed: formatMoney(amounts?.committed ?? 0n),
-        paid: formatMoney(amounts?.paid ?? 0n),
-        available: formatMoney(amounts?.available ?? 0n),
-      });
+      const { whole, sectors: sectorLines } = await callBudgetOf(call.id);
       return {
         callId: call.id,
         callCode: call.code,
         titleFr: call.titleFr,
         titleAr: call.titleAr,
-        ...line(whole),
+        ...budgetLine(whole),
         bySector: sectorLines.map((balance) => {
           const name = sectorNames.find((sector) => sector.code === balance.sectorCode);
           return {
             code: balance.sectorCode ?? "",
             nameFr: name?.nameFr ?? balance.sectorCode ?? "",
             nameAr: name?.nameAr ?? balance.sectorCode ?? "",
-            ...line(balance),
+            ...budgetLine(balance),
           };
         }),
       };
@@ -269,8 +263,8 @@ export async function statisticsOverview(programme: Programme) {
       revoked: permitsRevoked,
       target: programme.targetPermits,
       byYear: [...permitsByYear].sort(([a], [b]) => a - b).map(([year, count]) => ({ year, count })),
-      byRegion: countsOver(regionNames, permitsByRegion, true),
-      bySector: countsOver(sectorNames, permitsBySector, true),
+      byRegion: countsOver(regionNames, permitsByRegion, UNKNOWN_REGION),
+      bySector: countsOver(sectorNames, permitsBySector, UNKNOWN_SECTOR),
     },
     budget,
     delays: {

@@ -1,6 +1,6 @@
 import Joi from "joi";
 import { actorFrom } from "../../commands/actor.js";
-import { balancesOf } from "../../commands/budget.js";
+import { budgetLine as presentBudgetLine, callBudgetOf } from "../../commands/budget.js";
 import {
   claimOf,
   closeApplication,
@@ -23,7 +23,6 @@ import {
   type Examination,
   type ReviewDeps,
 } from "../../commands/review.js";
-import { formatMoney, sumCentimes } from "../../domain/money.js";
 import { AppError } from "../../errors.js";
 import { Call, Claim, Company, ConflictOfInterest, type DocumentVerdict } from "../../models/index.js";
 import { listOf, type ApiRouter } from "../apiRouter.js";
@@ -349,26 +348,11 @@ export function registerReviewRoutes(api: ApiRouter, deps: ReviewDeps): void {
       if (!UUID.test(params.id)) throw AppError.notFound();
       const call = await Call.findByPk(params.id, { attributes: ["id"] });
       if (!call) throw AppError.notFound();
-      const balances = await balancesOf(call.id);
-      const total = balances.find((balance) => balance.sectorCode === null);
-      const sectors = balances.filter((balance) => balance.sectorCode !== null);
-      const line = (balance: { amount: bigint; committed: bigint; paid: bigint; available: bigint }) => ({
-        envelope: formatMoney(balance.amount),
-        committed: formatMoney(balance.committed),
-        paid: formatMoney(balance.paid),
-        available: formatMoney(balance.available),
-      });
+      const { whole, sectors } = await callBudgetOf(call.id);
       res.json({
         callId: call.id,
-        ...line(
-          total ?? {
-            amount: sumCentimes(sectors.map((sector) => sector.amount)),
-            committed: sumCentimes(sectors.map((sector) => sector.committed)),
-            paid: sumCentimes(sectors.map((sector) => sector.paid)),
-            available: sumCentimes(sectors.map((sector) => sector.available)),
-          },
-        ),
-        bySector: sectors.map((sector) => ({ sectorCode: sector.sectorCode, ...line(sector) })),
+        ...presentBudgetLine(whole),
+        bySector: sectors.map((sector) => ({ sectorCode: sector.sectorCode, ...presentBudgetLine(sector) })),
       });
     },
   });
