@@ -124,12 +124,12 @@ export async function programmeFor(code: string | undefined): Promise<Programme 
   return call?.programme ?? (await Programme.findOne({ order: [["startsOn", "DESC"]] }));
 }
 
-/** Everything the statistics page shows, read from the aggregates (a few small queries). */
-export async function statisticsOverview(programme: Programme) {
+/** The figures read from the aggregates: they only change when the aggregates are refreshed. */
+async function aggregatedFigures(programme: Programme) {
   const sequelize = modelsSequelize();
   const select = <T extends object>(sql: string) =>
     sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements: { programmeId: programme.id } });
-  const [regions, sectors, totals, funnelRows, equippedRows, permitRows, delays, applicationTotals, top, calls] =
+  const [regions, sectors, totals, funnelRows, equippedRows, permitRows, delays, applicationTotals, top] =
     await Promise.all([
       Region.findAll({ attributes: ["code", "nameFr", "nameAr"], order: [["code", "ASC"]] }),
       Sector.findAll({ attributes: ["code", "nameFr", "nameAr"], order: [["code", "ASC"]] }),
@@ -170,7 +170,6 @@ export async function statisticsOverview(programme: Programme) {
          WHERE p.programme_id = :programmeId
          GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
       ),
-      Call.findAll({ where: { programmeId: programme.id }, order: [["opensOn", "ASC"]] }),
     ]);
 
   const regionNames: Named[] = regions.map(({ code, nameFr, nameAr }) => ({ code, nameFr, nameAr }));
@@ -224,31 +223,10 @@ export async function statisticsOverview(programme: Programme) {
       .map((name) => ({ ...name, steps: stepsOf(counts.get(name.code)) }))
       .sort((a, b) => (b.steps[0]?.count ?? 0) - (a.steps[0]?.count ?? 0) || a.code.localeCompare(b.code));
 
-  const budget = await Promise.all(
-    calls.map(async (call) => {
-      const { whole, sectors: sectorLines } = await callBudgetOf(call.id);
-      return {
-        callId: call.id,
-        callCode: call.code,
-        titleFr: call.titleFr,
-        titleAr: call.titleAr,
-        ...budgetLine(whole),
-        bySector: sectorLines.map((balance) => {
-          const name = sectorNames.find((sector) => sector.code === balance.sectorCode);
-          return {
-            code: balance.sectorCode ?? "",
-            nameFr: name?.nameFr ?? balance.sectorCode ?? "",
-            nameAr: name?.nameAr ?? balance.sectorCode ?? "",
-            ...budgetLine(balance),
-          };
-        }),
-      };
-    }),
-  );
-
   const delay = delays[0];
   const applications = applicationTotals[0];
   return {
+    sectorNames,
     generatedAt: totals[0]?.generated_at.toISOString() ?? null,
     programme: { code: programme.code, nameFr: programme.nameFr, nameAr: programme.nameAr },
     equipped: {
@@ -266,7 +244,6 @@ export async function statisticsOverview(programme: Programme) {
       byRegion: countsOver(regionNames, permitsByRegion, UNKNOWN_REGION),
       bySector: countsOver(sectorNames, permitsBySector, UNKNOWN_SECTOR),
     },
-    budget,
     delays: {
       submissionToDecision: {
         medianDays: oneDecimal(delay?.decision_median_days ?? null),
@@ -293,6 +270,52 @@ export async function statisticsOverview(programme: Programme) {
       top,
     },
   };
+}
+
+type AggregatedFigures = Awaited<ReturnType<typeof aggregatedFigures>>;
+
+/** Per instance: each programme's figures as of the aggregates' refresh they were read at. */
+const figuresCache = new Map<string, { key: string; figures: AggregatedFigures }>();
+
+/**
+ * Everything the statistics page shows. The aggregates' figures are read again only when a
+ * refresh has happened since (one query to know); the budget is live, as on the budget page.
+ */
+export async function statisticsOverview(programme: Programme) {
+  const [stamp] = await modelsSequelize().query<{ generated_at: Date }>("SELECT generated_at FROM stats_totals", {
+    type: QueryTypes.SELECT,
+  });
+  const key = [stamp?.generated_at.toISOString(), programme.targetEquippedSmes, programme.targetPermits].join("|");
+  let cached = figuresCache.get(programme.id);
+  if (cached?.key !== key) {
+    cached = { key, figures: await aggregatedFigures(programme) };
+    figuresCache.set(programme.id, cached);
+  }
+  const { sectorNames, ...figures } = cached.figures;
+  const calls = await Call.findAll({ where: { programmeId: programme.id }, order: [["opensOn", "ASC"]] });
+  const budget = await Promise.all(
+    calls.map(async (call) => {
+      const { whole, sectors: sectorLines } = await callBudgetOf(call.id);
+      return {
+        callId: call.id,
+        callCode: call.code,
+        titleFr: call.titleFr,
+        titleAr: call.titleAr,
+        ...budgetLine(whole),
+        bySector: sectorLines.map((balance) => {
+          const name = sectorNames.find((sector) => sector.code === balance.sectorCode);
+          return {
+            code: balance.sectorCode ?? "",
+            nameFr: name?.nameFr ?? balance.sectorCode ?? "",
+            nameAr: name?.nameAr ?? balance.sectorCode ?? "",
+            ...budgetLine(balance),
+          };
+        }),
+      };
+    }),
+  );
+
+  return { ...figures, budget };
 }
 
 export const SUPPRESSION_THRESHOLD = 5;
