@@ -94,22 +94,30 @@ export const up: MigrationModule["up"] = async ({ context: { sequelize } }) => {
       GROUP BY 1, 2;
     CREATE UNIQUE INDEX stats_prescribers_key ON stats_prescribers (programme_id, prescriber_id);
 
-    -- Median calendar days (Casablanca) from submission to decision and to payment.
+    -- Median calendar days (Casablanca) from submission to decision and to payment, in one pass.
     CREATE MATERIALIZED VIEW stats_delays AS
       SELECT p.id AS programme_id,
-        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY
-            (a.decided_at AT TIME ZONE 'Africa/Casablanca')::date - (a.submitted_at AT TIME ZONE 'Africa/Casablanca')::date)
-         FROM applications a JOIN calls ca ON ca.id = a.call_id
-         WHERE ca.programme_id = p.id AND a.decided_at IS NOT NULL AND a.submitted_at IS NOT NULL) AS decision_median_days,
-        (SELECT count(*) FROM applications a JOIN calls ca ON ca.id = a.call_id
-         WHERE ca.programme_id = p.id AND a.decided_at IS NOT NULL AND a.submitted_at IS NOT NULL)::integer AS decision_count,
-        (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY
-            (cl.paid_at AT TIME ZONE 'Africa/Casablanca')::date - (a.submitted_at AT TIME ZONE 'Africa/Casablanca')::date)
-         FROM applications a JOIN calls ca ON ca.id = a.call_id JOIN claims cl ON cl.application_id = a.id
-         WHERE ca.programme_id = p.id AND cl.paid_at IS NOT NULL AND a.submitted_at IS NOT NULL) AS payment_median_days,
-        (SELECT count(*) FROM applications a JOIN calls ca ON ca.id = a.call_id JOIN claims cl ON cl.application_id = a.id
-         WHERE ca.programme_id = p.id AND cl.paid_at IS NOT NULL AND a.submitted_at IS NOT NULL)::integer AS payment_count
-      FROM programmes p;
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY d.decision_days)
+          FILTER (WHERE d.decision_days IS NOT NULL) AS decision_median_days,
+        count(d.decision_days)::integer AS decision_count,
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY d.payment_days)
+          FILTER (WHERE d.payment_days IS NOT NULL) AS payment_median_days,
+        count(d.payment_days)::integer AS payment_count
+      FROM programmes p
+      LEFT JOIN (
+        SELECT ca.programme_id,
+          CASE WHEN a.decided_at IS NOT NULL THEN
+            (a.decided_at AT TIME ZONE 'Africa/Casablanca')::date - (a.submitted_at AT TIME ZONE 'Africa/Casablanca')::date
+          END AS decision_days,
+          CASE WHEN cl.paid_at IS NOT NULL THEN
+            (cl.paid_at AT TIME ZONE 'Africa/Casablanca')::date - (a.submitted_at AT TIME ZONE 'Africa/Casablanca')::date
+          END AS payment_days
+        FROM applications a
+        JOIN calls ca ON ca.id = a.call_id
+        LEFT JOIN claims cl ON cl.application_id = a.id AND cl.paid_at IS NOT NULL
+        WHERE a.submitted_at IS NOT NULL AND (a.decided_at IS NOT NULL OR cl.paid_at IS NOT NULL)
+      ) AS d ON d.programme_id = p.id
+      GROUP BY p.id;
     CREATE UNIQUE INDEX stats_delays_key ON stats_delays (programme_id);
 
     -- Applicant accounts (the funnel's first step), and when the aggregates were computed.
