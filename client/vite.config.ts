@@ -23,6 +23,9 @@ export default defineConfig({
           groups: [
             { name: "react", test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/ },
             { name: "mantine", test: /node_modules[\\/]@mantine[\\/]/ },
+            // Only the statistics page imports ECharts: its chunk is fetched with that page, never
+            // with the others (in "vendor" it would be loaded by every page).
+            { name: "echarts", test: /node_modules[\\/](echarts|zrender)[\\/]/ },
             { name: "vendor", test: /node_modules[\\/]/ },
           ],
         },

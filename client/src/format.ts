@@ -130,7 +130,14 @@ export function formatFileSize(bytes: number, language: Language): string {
 
 const countFormats = new Map<Language, Intl.NumberFormat>();
 
-/** 4000 → "4 000" (fr-MA) : counts shown to people, grouped as they read them. */
+/**
+ * 4000 → "4 000": counts grouped like the amounts (no-break spaces, Latin digits), where CLDR's
+ * fr-MA would write "4.000" next to "400 000,00 MAD". Non-integers keep Intl's decimal comma.
+ */
 export function formatCount(value: number, language: Language): string {
-  return cached(countFormats, language, () => new Intl.NumberFormat(localeOf(language))).format(value);
+  if (!Number.isSafeInteger(value)) {
+    return cached(countFormats, language, () => new Intl.NumberFormat(localeOf(language))).format(value);
+  }
+  const grouped = String(Math.abs(value)).replace(/\B(?=(\d{3})+(?!\d))/g, NBSP);
+  return value < 0 ? `\u2212${grouped}` : grouped;
 }

@@ -1,5 +1,8 @@
+import { lazy, Suspense } from "react";
 import { createBrowserRouter } from "react-router";
+import { useTranslation } from "react-i18next";
 import { Layout } from "./components/Layout";
+import { LoadingStatus } from "./components/LoadingStatus";
 import { AccountPage } from "./pages/account/AccountPage";
 import { AdminUsersPage } from "./pages/admin/AdminUsersPage";
 import { ApplicationPage } from "./pages/applications/ApplicationPage";
@@ -19,6 +22,7 @@ import { NewCompanyPage } from "./pages/companies/NewCompanyPage";
 import { CrashPage } from "./pages/CrashPage";
 import { HomePage } from "./pages/HomePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { OpenDataPage } from "./pages/openData/OpenDataPage";
 import { BudgetPage } from "./pages/review/BudgetPage";
 import { ConflictsPage } from "./pages/review/ConflictsPage";
 import { QueuePage } from "./pages/review/QueuePage";
@@ -30,6 +34,16 @@ import { MyTrainingPage } from "./pages/training/MyTrainingPage";
 import { SessionPage } from "./pages/training/SessionPage";
 import { SessionsPage } from "./pages/training/SessionsPage";
 import { VerifyPage } from "./pages/training/VerifyPage";
+
+// The statistics carry ECharts: their own chunk, fetched when the page is first opened.
+const StatisticsPage = lazy(() =>
+  import("./pages/stats/StatisticsPage").then((module) => ({ default: module.StatisticsPage })),
+);
+
+function PageLoading() {
+  const { t } = useTranslation();
+  return <LoadingStatus label={t("common.loading")} />;
+}
 
 // French paths: they appear in the links of the e-mails the server sends (server/commands/accounts.ts).
 export const router = createBrowserRouter([
@@ -60,6 +74,15 @@ export const router = createBrowserRouter([
       { path: "instruction/conflits", element: <ConflictsPage /> },
       { path: "instruction/:id", element: <ReviewPage /> },
       { path: "budget", element: <BudgetPage /> },
+      {
+        path: "statistiques",
+        element: (
+          <Suspense fallback={<PageLoading />}>
+            <StatisticsPage />
+          </Suspense>
+        ),
+      },
+      { path: "donnees-ouvertes", element: <OpenDataPage /> },
       { path: "formateur", element: <TrainerSessionsPage /> },
       { path: "formateur/sessions/:id", element: <TrainerSessionPage /> },
       { path: "formations", element: <SessionsPage /> },

@@ -96,6 +96,9 @@ function UserMenu({ user }: { user: User }) {
             <Menu.Item component={Link} to="/instruction/conflits">
               {t("nav.conflicts")}
             </Menu.Item>
+            <Menu.Item component={Link} to="/statistiques">
+              {t("nav.statistics")}
+            </Menu.Item>
           </>
         ) : null}
         {user.role === "applicant" || user.role === "prescriber" ? (
