@@ -9,14 +9,18 @@
  * Rows go in through `INSERT … SELECT * FROM unnest($1::type[], …)`, a batch of many rows per
  * statement (one parameter per column), on the schema owner's connection.
  *
+ * With `--documents`, the `documents` rows each file carries at its status (metadata only: type,
+ * name, MIME type, size, SHA-256 and storage key; no bytes in the store).
  * Not generated (the statistics read none of them): investment lines, chosen solutions,
- * documents, status history, submission snapshots, audit events, claim invoices. The budget
+ * status history, submission snapshots, audit events, claim invoices. The budget
  * ledger is not written row by row either: the envelopes' `committed` and `paid` columns are set
  * to what the ledger would give, and the envelopes raised to hold a million files (see README).
  *
  *   BENCH_DATABASE_URL=postgres://owner@host/db npx tsx bench/generate.ts [--applications 1000000]
  *     [--companies 200000] [--certificates 10000] [--seed 8]
+ *     [--documents]
  */
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
@@ -29,6 +33,11 @@ export interface GenerateOptions {
   companies: number;
   certificates: number;
   seed: number;
+  /**
+   * Documents metadata (rows in `documents`, no files): the pieces each file would carry at its
+   * status. Off by default, as the statistics read none of them.
+   */
+  documents: boolean;
   /** Progress lines; silent when absent. */
   log?: (line: string) => void;
 }
@@ -39,6 +48,7 @@ export interface GenerateSummary {
   mandates: number;
   applications: number;
   claims: number;
+  documents: number;
   certificates: number;
   seconds: number;
 }
@@ -48,6 +58,16 @@ export const DEFAULT_OPTIONS: Omit<GenerateOptions, "log"> = {
   companies: 200_000,
   certificates: 10_000,
   seed: 8,
+  documents: false,
+};
+
+/** `npm run bench:seed` and `npm run bench` (issue 9): the volumes the HTTP benchmark runs on. */
+export const SEED_OPTIONS: Omit<GenerateOptions, "log"> = {
+  applications: 100_000,
+  companies: 50_000,
+  certificates: 10_000,
+  seed: 9,
+  documents: true,
 };
 
 /** Generated rows are dated up to this instant, whatever the machine's clock says. */
@@ -156,6 +176,7 @@ const TABLE_TAGS = {
   call: 0x0009,
   rules: 0x000a,
   envelope: 0x000b,
+  document: 0x000c,
 } as const;
 
 const hex = (value: number, digits: number) => (value >>> 0).toString(16).padStart(digits, "0").slice(-digits);
@@ -723,9 +744,83 @@ async function generateCompanies(context: Context, people: People): Promise<Comp
   return companies;
 }
 
+type DocumentType =
+  | "quote"
+  | "rc_extract"
+  | "tax_certificate"
+  | "cnss_certificate"
+  | "sworn_declaration"
+  | "statutes"
+  | "financial_statements"
+  | "invoice"
+  | "payment_proof"
+  | "acceptance_report"
+  | "other";
+
+interface Piece {
+  type: DocumentType;
+  name: string;
+  /** Median size in bytes (log-normal around it). */
+  median: number;
+  /** Share of scans (JPEG or PNG) rather than PDFs. */
+  scans: number;
+  /** Filed with the claim rather than with the application. */
+  claim: boolean;
+}
+
+const SUPPLIER_WORDS = ["Sage", "Odoo", "Atlas Info", "Maroc Soft", "Digitech", "Nour Systèmes"] as const;
+
+/** The pieces an application carries at its status, with plausible names and sizes. */
+function piecesFor(random: Random, status: Status): Piece[] {
+  const filing: Piece[] = [];
+  const quotes = random.int(1, 3);
+  for (let quote = 1; quote <= quotes; quote += 1) {
+    filing.push({
+      type: "quote",
+      name: `Devis ${random.pick(SUPPLIER_WORDS)} ${quote}.pdf`,
+      median: 180_000,
+      scans: 0.1,
+      claim: false,
+    });
+  }
+  filing.push(
+    { type: "rc_extract", name: "Extrait RC (modèle 7).pdf", median: 250_000, scans: 0.2, claim: false },
+    {
+      type: "tax_certificate",
+      name: "Attestation de régularité fiscale.pdf",
+      median: 150_000,
+      scans: 0.2,
+      claim: false,
+    },
+    { type: "cnss_certificate", name: "Attestation CNSS.pdf", median: 140_000, scans: 0.2, claim: false },
+    { type: "sworn_declaration", name: "Déclaration sur l'honneur.pdf", median: 400_000, scans: 0.35, claim: false },
+  );
+  if (random.chance(0.6)) {
+    filing.push({ type: "statutes", name: "Statuts.pdf", median: 1_200_000, scans: 0.05, claim: false });
+  }
+  if (random.chance(0.4)) {
+    filing.push({ type: "financial_statements", name: "Bilan 2024.pdf", median: 900_000, scans: 0.05, claim: false });
+  }
+  if (random.chance(0.05))
+    filing.push({ type: "other", name: "Complément.pdf", median: 300_000, scans: 0.3, claim: false });
+  // A draft (or a file withdrawn before submission) has uploaded some of its pieces so far.
+  if (status === "draft" || status === "withdrawn") return filing.slice(0, random.int(0, filing.length));
+  if (!WITH_CLAIM.has(status)) return filing;
+  const invoices = random.int(1, 3);
+  for (let invoice = 1; invoice <= invoices; invoice += 1) {
+    filing.push({ type: "invoice", name: `Facture ${invoice}.pdf`, median: 160_000, scans: 0.15, claim: true });
+  }
+  filing.push(
+    { type: "payment_proof", name: "Avis de virement.pdf", median: 120_000, scans: 0.4, claim: true },
+    { type: "acceptance_report", name: "PV de réception.pdf", median: 350_000, scans: 0.3, claim: true },
+  );
+  return filing;
+}
+
 interface ApplicationTotals {
   applications: number;
   claims: number;
+  documents: number;
   lastReference: Map<number, number>;
 }
 
@@ -787,6 +882,32 @@ async function generateApplications(
     ],
     [insert],
   );
+  const documents = options.documents
+    ? new BulkInsert(
+        context.url,
+        "documents",
+        [
+          ["id", "uuid"],
+          ["application_id", "uuid"],
+          ["type", "text"],
+          ["original_name", "text"],
+          ["mime_type", "text"],
+          ["size_bytes", "int8"],
+          ["sha256", "text"],
+          ["storage_key", "text"],
+          ["uploaded_by", "uuid"],
+          ["verdict", "text"],
+          ["verdict_reason", "text"],
+          ["verdict_by", "uuid"],
+          ["verdict_at", "timestamptz"],
+          ["created_at", "timestamptz"],
+        ],
+        [insert],
+      )
+    : null;
+  // Its own stream: the applications are the same with or without their documents.
+  const documentRandom = new Random(options.seed, "documents");
+  let documentRow = 0;
 
   const companyCount = companies.ids.length;
   // 15 % of companies never start an application (the funnel's second drop).
@@ -937,6 +1058,45 @@ async function generateApplications(
         instant(paidAt ?? verifiedAt ?? claimAt),
       ]);
     }
+    if (documents) {
+      // Pieces are uploaded before submission (claim pieces before the claim); officers give a
+      // verdict while examining, and accept the claim's when they verify it.
+      const reviewed = examinedAt !== null || status === "info_requested";
+      for (const piece of piecesFor(documentRandom, status)) {
+        const documentId = rowId(options.seed, "document", documentRow);
+        const digest = createHash("sha256").update(documentId).digest("hex");
+        documentRow += 1;
+        const scan = documentRandom.chance(piece.scans);
+        const mime = scan ? (documentRandom.chance(0.7) ? "image/jpeg" : "image/png") : "application/pdf";
+        const name = scan ? piece.name.replace(/\.pdf$/, mime === "image/png" ? ".png" : ".jpg") : piece.name;
+        const uploadStart = piece.claim && claimAt !== null ? claimAt - 5 * DAY_MS : created;
+        const uploadEnd = piece.claim && claimAt !== null ? claimAt : status === "draft" ? lastChange : submitted;
+        const uploaded = uploadStart + documentRandom.float() * Math.max(0, uploadEnd - uploadStart);
+        let verdict = "pending";
+        let verdictAt: number | null = null;
+        if (piece.claim ? paidAt !== null : reviewed) {
+          verdict =
+            !piece.claim && status === "info_requested" && documentRandom.chance(0.15) ? "rejected" : "accepted";
+          verdictAt = piece.claim ? (paidAt ?? claimAt ?? submitted) - DAY_MS : (examinedAt ?? submitted + 3 * DAY_MS);
+        }
+        await documents.add([
+          documentId,
+          id,
+          piece.type,
+          name,
+          mime,
+          Math.round(documentRandom.logNormal(piece.median, 0.6, 8_000, 10 * 1024 * 1024)),
+          digest,
+          digest.slice(0, 32),
+          filer,
+          verdict,
+          verdict === "rejected" ? "Pièce illisible ou périmée : merci de la renvoyer." : null,
+          verdictAt === null ? null : examiner,
+          verdictAt === null ? null : instant(Math.max(verdictAt, uploaded)),
+          instant(uploaded),
+        ]);
+      }
+    }
     if ((index + 1) % progressEvery === 0) {
       context.log(
         `  applications: ${(index + 1).toLocaleString("en")} / ${options.applications.toLocaleString("en")} (${elapsed(context)})`,
@@ -945,10 +1105,12 @@ async function generateApplications(
   }
   await insert.finish();
   await claims.finish();
+  await documents?.finish();
   context.log(
-    `  applications: ${insert.total.toLocaleString("en")}, claims: ${claims.total.toLocaleString("en")} (${elapsed(context)})`,
+    `  applications: ${insert.total.toLocaleString("en")}, claims: ${claims.total.toLocaleString("en")}, ` +
+      `documents: ${(documents?.total ?? 0).toLocaleString("en")} (${elapsed(context)})`,
   );
-  return { applications: insert.total, claims: claims.total, lastReference };
+  return { applications: insert.total, claims: claims.total, documents: documents?.total ?? 0, lastReference };
 }
 
 /**
@@ -1193,7 +1355,8 @@ export async function generate(ownerUrl: string, options: GenerateOptions): Prom
     if (existing.rows.length > 0) throw new Error("This database already holds generated data: use a fresh one");
     context.log(
       `Generating ${options.applications.toLocaleString("en")} applications, ${options.companies.toLocaleString("en")} companies, ` +
-        `${options.certificates.toLocaleString("en")} certificates (seed ${options.seed})`,
+        `${options.certificates.toLocaleString("en")} certificates (seed ${options.seed})` +
+        (options.documents ? ", with documents metadata" : ""),
     );
     const calls = await ensureCalls(context);
     const people = await generateUsers(context);
@@ -1215,6 +1378,7 @@ export async function generate(ownerUrl: string, options: GenerateOptions): Prom
       "mandates",
       "applications",
       "claims",
+      ...(options.documents ? ["documents"] : []),
       "envelopes",
       "training_sessions",
       "enrolments",
@@ -1234,6 +1398,7 @@ export async function generate(ownerUrl: string, options: GenerateOptions): Prom
       mandates: companies.mandateIds.filter((id) => id !== null).length,
       applications: totals.applications,
       claims: totals.claims,
+      documents: totals.documents,
       certificates,
       seconds: (Date.now() - context.started) / 1000,
     };
@@ -1242,8 +1407,11 @@ export async function generate(ownerUrl: string, options: GenerateOptions): Prom
   }
 }
 
-export function parseFlags(argv: readonly string[]): Omit<GenerateOptions, "log"> {
-  const options = { ...DEFAULT_OPTIONS };
+export function parseFlags(
+  argv: readonly string[],
+  defaults: Omit<GenerateOptions, "log"> = DEFAULT_OPTIONS,
+): Omit<GenerateOptions, "log"> {
+  const options = { ...defaults };
   const numeric = {
     "--applications": "applications",
     "--companies": "companies",
@@ -1252,6 +1420,7 @@ export function parseFlags(argv: readonly string[]): Omit<GenerateOptions, "log"
   } as const;
   for (let index = 0; index < argv.length; index += 1) {
     const flag = argv[index] ?? "";
+    if (flag === "--documents") options.documents = true;
     const [name, inline] = flag.split("=", 2);
     if (!name || !(name in numeric)) continue;
     const raw = inline ?? argv[(index += 1)];

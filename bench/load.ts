@@ -1,6 +1,6 @@
 /**
  * One autocannon run, in its own process so the load generator never shares an event loop with
- * the servers it measures. Started by bench/stats.ts:
+ * the servers it measures. Started by bench/stats.ts and bench/app.ts:
  *
  *   node --import tsx bench/load.ts '{"url":"http://127.0.0.1:1234/…","connections":10,…}'
  *
@@ -13,6 +13,13 @@ import autocannon from "autocannon";
 export interface LoadOptions {
   url: string;
   headers?: Record<string, string>;
+  /** GET when absent. */
+  method?: "GET" | "POST";
+  body?: string;
+  /** Paths (with their query) taken in turn, one per request, instead of the url's own path. */
+  paths?: string[];
+  /** Cookie headers taken in turn, one per request: many users' sessions rather than one. */
+  cookies?: string[];
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
@@ -54,11 +61,33 @@ function percentile(sorted: Float64Array, fraction: number): number {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 function run(options: LoadOptions, seconds: number, onResponse?: (ms: number) => void): Promise<autocannon.Result> {
+  const paths = options.paths ?? [];
+  const cookies = options.cookies ?? [];
+  let next = 0;
+  const requests: autocannon.Request[] | undefined =
+    paths.length > 0 || cookies.length > 0
+      ? [
+          {
+            setupRequest: (request) => {
+              const turn = next;
+              next += 1;
+              const path = paths.length > 0 ? (paths[turn % paths.length] ?? "/") : request.path;
+              const cookie = cookies[turn % Math.max(1, cookies.length)];
+              return cookie === undefined
+                ? { ...request, path }
+                : { ...request, path, headers: { ...request.headers, cookie } };
+            },
+          },
+        ]
+      : undefined;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
         url: options.url,
         headers: options.headers ?? {},
+        method: options.method ?? "GET",
+        ...(options.body === undefined ? {} : { body: options.body }),
+        ...(requests ? { requests } : {}),
         connections: options.connections,
         duration: seconds,
         timeout: 30,

@@ -19,14 +19,11 @@
  * Absolute times on a shared machine are noise: the figures that matter are the ratios to the
  * baseline. Results go to bench/results/stats.json (plans to bench/results/stats-plans.txt).
  */
-import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createApp } from "../server/app.js";
 import { hashPassword } from "../server/auth/passwords.js";
@@ -39,11 +36,9 @@ import { createServices } from "../server/services/container.js";
 import { signerFromPem } from "../server/signing/keys.js";
 import { benchLogger, prepareDatabase, startBenchDatabase } from "./database.js";
 import { BENCH_EMAIL_DOMAIN, generate, parseFlags, type GenerateSummary } from "./generate.js";
-import type { LoadOptions, LoadResult } from "./load.js";
+import { close, listen, resultsDir, runLoad, signIn } from "./http.js";
+import type { LoadResult } from "./load.js";
 
-const benchDir = path.dirname(fileURLToPath(import.meta.url));
-const projectRoot = path.resolve(benchDir, "..");
-const resultsDir = path.join(benchDir, "results");
 const OFFICER_EMAIL = `bench-load-officer@${BENCH_EMAIL_DOMAIN}`;
 const OFFICER_PASSWORD = "Benchmark officer 2026";
 const OVERVIEW_PATH = "/api/v1/stats/overview";
@@ -151,51 +146,6 @@ async function createOfficer(ownerUrl: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Servers
 
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}
-
-/** The session cookie(s) of a response, as a Cookie header. */
-function cookiesOf(response: Response, previous = ""): string {
-  const jar = new Map(
-    previous
-      .split("; ")
-      .filter(Boolean)
-      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair] as const),
-  );
-  for (const header of response.headers.getSetCookie()) {
-    const pair = header.split(";")[0] ?? "";
-    jar.set(pair.slice(0, pair.indexOf("=")), pair);
-  }
-  return [...jar.values()].join("; ");
-}
-
-/** Signs the officer in as the web client does: CSRF token first, then the login. */
-async function signIn(baseUrl: string): Promise<string> {
-  const csrf = await fetch(`${baseUrl}/api/v1/auth/csrf`);
-  if (!csrf.ok) throw new Error(`GET /auth/csrf answered ${csrf.status}`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  let cookie = cookiesOf(csrf);
-  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-csrf-token": csrfToken, cookie },
-    body: JSON.stringify({ email: OFFICER_EMAIL, password: OFFICER_PASSWORD }),
-  });
-  if (!login.ok) throw new Error(`POST /auth/login answered ${login.status}: ${await login.text()}`);
-  cookie = cookiesOf(login, cookie);
-  return cookie;
-}
-
 /**
  * The baseline: node:http and one plain SQL query through pg over the same materialised
  * aggregates the overview reads (and the envelopes, for the budget), serialised by PostgreSQL.
@@ -247,27 +197,6 @@ async function startBaseline(appUrl: string, poolMax: number): Promise<{ url: st
       await pool.end();
     },
   };
-}
-
-/** autocannon in a child process (never on this process's event loop, where the servers run). */
-function runLoad(options: LoadOptions): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(benchDir, "load.ts"), JSON.stringify(options)],
-      {
-        cwd: projectRoot,
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`load.ts exited with ${code}`));
-      else resolve(JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as LoadResult);
-    });
-  });
 }
 
 interface LevelRun {
@@ -390,7 +319,7 @@ async function main(): Promise<void> {
     const appPort = await listen(appServer);
     cleanups.unshift(() => close(appServer));
     const baseUrl = `http://127.0.0.1:${appPort}`;
-    const cookie = await signIn(baseUrl);
+    const cookie = await signIn(baseUrl, OFFICER_EMAIL, OFFICER_PASSWORD);
 
     const check = await fetch(`${baseUrl}${OVERVIEW_PATH}`, { headers: { cookie } });
     if (!check.ok) throw new Error(`GET ${OVERVIEW_PATH} answered ${check.status}: ${await check.text()}`);
