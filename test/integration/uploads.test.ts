@@ -50,22 +50,25 @@ function uploadApp(options: UploadOptions = OPTIONS): Express {
   app.use(express.json());
   app.post("/upload", async (req, res) => {
     const upload = await receiveSingleUpload(req, res, options);
+    let answer: UploadAnswer;
     try {
       const existed = await fs.stat(upload.tempPath).then(
         (stats) => stats.isFile() && stats.size === upload.size,
         () => false,
       );
-      const answer: UploadAnswer = {
+      answer = {
         originalName: upload.originalName,
         size: upload.size,
         fields: upload.fields,
         tempPathInPrivateFolder: path.dirname(upload.tempPath) === UPLOAD_TEMP_DIRECTORY,
         tempFileExisted: existed,
       };
-      res.json(answer);
     } finally {
+      // Before answering, as the application's routes do: the client then sees the folder as
+      // the request left it (answering first raced the removal).
       await upload.discard();
     }
+    res.json(answer);
   });
   app.post("/documents", async (req, res) => {
     const upload = await receiveSingleUpload(req, res, options);
