@@ -1,5 +1,4 @@
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { randomBytes, randomUUID } from "node:crypto";
 import { rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +14,7 @@ import { renderCertificatePdfToFile } from "../pdf/certificate.js";
 import { buildCredential } from "../signing/credential.js";
 import type { CertificateSigner } from "../signing/keys.js";
 import { newStorageKey, type DocumentStore } from "../storage/documentStore.js";
+import { sha256File } from "../storage/uploadInspection.js";
 import { SYSTEM_ACTOR, type Actor } from "./actor.js";
 import { nextReference } from "./applications.js";
 import { recordAudit } from "./auditRecorder.js";
@@ -53,12 +53,20 @@ function newVerificationCode(): string {
 }
 
 /** Certificates still to produce: passed people without one, and issued ones without their PDF. */
+/** Enrolments `e` of session :sessionId that passed and still wait for their certificate. */
+const AWAITING_CERTIFICATE = `e.session_id = :sessionId AND e.status = 'passed'
+  AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id)`;
+
+/** Whether company `co`'s manager holds a valid Permis Numérique: made out to it, or to its owner. */
+const HOLDS_VALID_PERMIS = `EXISTS (
+  SELECT 1 FROM certificates c
+  WHERE c.status = 'valid'
+    AND (c.company_id = co.id OR (co.owner_id IS NOT NULL AND c.holder_user_id = co.owner_id)))`;
+
 async function pendingCount(transaction: Transaction, sessionId: string): Promise<number> {
   const [row] = await modelsSequelize().query<{ count: string }>(
     `SELECT
-       (SELECT count(*) FROM enrolments e
-        WHERE e.session_id = :sessionId AND e.status = 'passed'
-          AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id))
+       (SELECT count(*) FROM enrolments e WHERE ${AWAITING_CERTIFICATE})
        + (SELECT count(*) FROM certificates WHERE session_id = :sessionId AND pdf_key IS NULL) AS count`,
     { type: QueryTypes.SELECT, transaction, replacements: { sessionId } },
   );
@@ -137,8 +145,7 @@ async function refreshProgress(transaction: Transaction | null, jobId: string, s
        SELECT
          (SELECT count(*) FROM certificates WHERE job_id = :jobId AND pdf_key IS NOT NULL) AS complete,
          (SELECT count(*) FROM certificates WHERE job_id = :jobId) AS issued,
-         (SELECT count(*) FROM enrolments e WHERE e.session_id = :sessionId AND e.status = 'passed'
-            AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id)) AS pending
+         (SELECT count(*) FROM enrolments e WHERE ${AWAITING_CERTIFICATE}) AS pending
      ) AS counts
      WHERE j.id = :jobId`,
     { ...(transaction ? { transaction } : {}), replacements: { jobId, sessionId } },
@@ -169,8 +176,7 @@ async function issueNextCertificates(
     const enrolments = await modelsSequelize().query<PassedEnrolment>(
       `SELECT e.id, e.user_id, e.company_id, e.holder_name, e.holder_email, co.name AS company_name
        FROM enrolments e LEFT JOIN companies co ON co.id = e.company_id
-       WHERE e.session_id = :sessionId AND e.status = 'passed'
-         AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.enrolment_id = e.id)
+       WHERE ${AWAITING_CERTIFICATE}
        ORDER BY e.position
        LIMIT :limit
        FOR UPDATE OF e SKIP LOCKED`,
@@ -246,12 +252,6 @@ async function batchActor(job: CertificateJob): Promise<Actor> {
   return { ...SYSTEM_ACTOR, userId: job.requestedBy, role: requester?.role ?? null, requestId: job.requestId };
 }
 
-async function sha256Of(filePath: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 /**
  * The PDF of an issued certificate: rendered to a temporary file renamed when complete, copied to
  * the document store (complete or absent, never half), then recorded with the holder's e-mail.
@@ -283,7 +283,7 @@ export async function completeCertificate(
       },
       temporary,
     );
-    const [sha256, { size }] = await Promise.all([sha256Of(temporary), stat(temporary)]);
+    const [sha256, { size }] = await Promise.all([sha256File(temporary), stat(temporary)]);
     await deps.store.putFile(key, temporary, "application/pdf");
     const recorded = await deps.sequelize.transaction(async (transaction) => {
       const locked = await Certificate.findByPk(certificateId, { transaction, lock: transaction.LOCK.UPDATE });
@@ -463,11 +463,7 @@ export async function refreshFastTrack(
   await sequelize.query(
     `UPDATE applications a SET fast_track = holds.valid
      FROM (
-       SELECT co.id AS company_id, EXISTS (
-         SELECT 1 FROM certificates c
-         WHERE c.status = 'valid'
-           AND (c.company_id = co.id OR (co.owner_id IS NOT NULL AND c.holder_user_id = co.owner_id))
-       ) AS valid
+       SELECT co.id AS company_id, ${HOLDS_VALID_PERMIS} AS valid
        FROM companies co WHERE co.id = ANY(CAST(:companyIds AS uuid[]))
      ) AS holds
      WHERE a.company_id = holds.company_id AND a.fast_track IS DISTINCT FROM holds.valid`,
@@ -478,11 +474,7 @@ export async function refreshFastTrack(
 /** Whether the company's manager holds a valid Permis Numérique (its files are then fast-tracked). */
 export async function holdsValidPermis(transaction: Transaction, companyId: string): Promise<boolean> {
   const [row] = await modelsSequelize().query<{ valid: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM certificates c JOIN companies co ON co.id = :companyId
-       WHERE c.status = 'valid'
-         AND (c.company_id = co.id OR (co.owner_id IS NOT NULL AND c.holder_user_id = co.owner_id))
-     ) AS valid`,
+    `SELECT ${HOLDS_VALID_PERMIS} AS valid FROM companies co WHERE co.id = :companyId`,
     { type: QueryTypes.SELECT, transaction, replacements: { companyId } },
   );
   return row?.valid === true;

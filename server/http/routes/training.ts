@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import Joi from "joi";
-import { Op, type WhereOptions } from "sequelize";
+import { Op, type Includeable, type WhereOptions } from "sequelize";
 import { actorFrom } from "../../commands/actor.js";
 import {
   cancelEnrolment,
@@ -104,15 +104,18 @@ export async function loadSession(id: string): Promise<TrainingSession> {
   return session;
 }
 
+/** What an enrolment's answer shows: its session, company, who enrolled it, its certificate. */
+const ENROLMENT_INCLUDES: Includeable[] = [
+  { association: "session" },
+  { association: "company", attributes: ["id", "name"] },
+  { association: "enroller", attributes: ["id", "fullName", "role"] },
+  { association: "certificate", attributes: ["id", "number", "status"] },
+];
+
 async function loadEnrolmentRecord(id: string): Promise<EnrolmentRecord & { enrolment: Enrolment }> {
   if (!UUID.test(id)) throw AppError.notFound();
   const enrolment = await Enrolment.findByPk(id, {
-    include: [
-      { association: "session" },
-      { association: "company", attributes: ["id", "name"] },
-      { association: "enroller", attributes: ["id", "fullName", "role"] },
-      { association: "certificate", attributes: ["id", "number", "status"] },
-    ],
+    include: ENROLMENT_INCLUDES,
   });
   if (!enrolment?.session) throw AppError.notFound();
   return { enrolment, session: enrolment.session };
@@ -401,12 +404,7 @@ export function registerTrainingRoutes(api: ApiRouter, deps: TrainingDeps): void
       if (query.status) where.push({ status: query.status });
       const enrolments = await Enrolment.findAll({
         where: { [Op.and]: where },
-        include: [
-          { association: "session" },
-          { association: "company", attributes: ["id", "name"] },
-          { association: "enroller", attributes: ["id", "fullName", "role"] },
-          { association: "certificate", attributes: ["id", "number", "status"] },
-        ],
+        include: ENROLMENT_INCLUDES,
       });
       // Seated people by name, then the waiting list in its order, then cancellations.
       enrolments.sort(
