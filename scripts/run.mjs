@@ -84,7 +84,12 @@ async function startServer() {
   await import(pathToFileURL(path.join(root, "server", "main.ts")).href);
 }
 
-const DEFAULT_SPECS = ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"];
+const DEFAULT_SPECS = [
+  "test/unit/**/*.test.ts",
+  "test/integration/**/*.test.ts",
+  "test/security/**/*.test.ts",
+  "test/e2e/**/*.test.ts",
+];
 
 /** `npm test` runs everything; `npm test -- test/unit/money.test.ts` runs just the files named. */
 function runTests(extraArgs) {

@@ -85,19 +85,30 @@ async function solutionsOf(applicationId: string, transaction?: Transaction): Pr
  */
 export async function loadApplication(
   id: string,
-  options: { transaction?: Transaction; lock?: boolean } = {},
+  options: {
+    transaction?: Transaction;
+    lock?: boolean;
+    /** The file and its company (with its owner) the caller has just read in this request. */
+    loaded?: { application: Application; company: Company };
+  } = {},
 ): Promise<LoadedApplication | null> {
   const { transaction } = options;
-  const application = await Application.findByPk(id, {
-    transaction,
-    ...(options.lock && transaction ? { lock: transaction.LOCK.UPDATE } : {}),
-  });
+  const application =
+    options.loaded?.application ??
+    (await Application.findByPk(id, {
+      transaction,
+      ...(options.lock && transaction ? { lock: transaction.LOCK.UPDATE } : {}),
+    }));
   if (!application) return null;
+  const known = options.loaded?.company;
   // Inside a transaction every query shares its one connection, so they run one after the
   // other; outside, they run side by side on the pool.
   const run = transaction ? inSequence : inParallel;
   const [company, call, rules, sector, lines, solutions, documents] = await run([
-    () => Company.findByPk(application.companyId, { include: [{ model: User, as: "owner" }], transaction }),
+    () =>
+      known?.owner
+        ? Promise.resolve(known)
+        : Company.findByPk(application.companyId, { include: [{ model: User, as: "owner" }], transaction }),
     () => Call.findByPk(application.callId, { include: [{ model: Programme, as: "programme" }], transaction }),
     () =>
       application.status === "draft"

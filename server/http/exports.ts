@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import type { Response } from "express";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 
 /**
  * Tables streamed to the client as CSV or XLSX, one batch of rows at a time: a 100,000-row export
@@ -67,7 +67,9 @@ export async function streamExport<Row>(
     return;
   }
   res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
+  // Loaded on the first spreadsheet: exceljs and its dependencies weigh ~45 MB in every process.
+  const { default: Excel } = await import("exceljs");
+  const workbook = new Excel.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(options.sheetName, { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = columns.map((column) => ({
     header: column.header,

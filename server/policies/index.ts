@@ -77,10 +77,14 @@ interface Subjects {
 export const SESSION_ACTIONS = ["read", "update", "enrol", "manage", "issueCertificates"] as const;
 export type SessionAction = (typeof SESSION_ACTIONS)[number];
 
-/** An enrolment with its session: the trainer of the session manages it. */
+/**
+ * An enrolment with its session (the trainer of the session manages it) and the unrevoked
+ * mandates of its company (a prescriber follows a client's enrolment only while it acts for it).
+ */
 export interface EnrolmentRecord {
   enrolment: Enrolment;
   session: TrainingSession;
+  mandates: readonly Mandate[];
 }
 export const ENROLMENT_ACTIONS = ["read", "cancel", "recordResult"] as const;
 export type EnrolmentAction = (typeof ENROLMENT_ACTIONS)[number];
@@ -183,10 +187,18 @@ policies.allow("TrainingSession", ["update", "manage", "issueCertificates"], run
 // Managers enrol themselves, prescribers enrol their clients' managers.
 policies.allow("TrainingSession", ["enrol"], (actor) => actor.role === "applicant" || actor.role === "prescriber");
 
-// The person enrolled, whoever enrolled them, and those who run the session.
-const concernsEnrolment = (actor: User, enrolment: Enrolment) =>
-  enrolment.userId === actor.id || enrolment.enrolledBy === actor.id;
-policies.allow("Enrolment", ["read", "cancel"], (actor, { enrolment }) => concernsEnrolment(actor, enrolment));
+// The person enrolled, whoever enrolled them, and those who run the session. A prescriber enrolled a
+// client's manager under a mandate: once the mandate is revoked or expired, the enrolment is no longer its business.
+const concernsEnrolment = (actor: User, { enrolment, mandates }: EnrolmentRecord, today: string) => {
+  if (enrolment.userId === actor.id) return true;
+  if (enrolment.enrolledBy !== actor.id) return false;
+  if (actor.role !== "prescriber") return true;
+  return mandates.some(
+    (mandate) =>
+      mandate.companyId === enrolment.companyId && mandate.prescriberId === actor.id && mandate.isLiveOn(today),
+  );
+};
+policies.allow("Enrolment", ["read", "cancel"], (actor, record, { today }) => concernsEnrolment(actor, record, today));
 policies.allow("Enrolment", ["read", "recordResult"], (actor, { session }) => runsSession(actor, session));
 policies.allow("Enrolment", ["cancel"], (actor) => actor.role === "admin");
 

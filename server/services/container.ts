@@ -27,7 +27,14 @@ export function createServices(options: {
   databaseUrl: string;
   signer: CertificateSigner;
 }): ServiceContainer {
-  const sessionPool = new pg.Pool({ connectionString: options.databaseUrl, max: 5, connectionTimeoutMillis: 5_000 });
+  const sessionPool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.config.sessionPoolMax,
+    connectionTimeoutMillis: 5_000,
+    // A session write lost in a crash costs a sign-in at worst; not waiting for the WAL flush on
+    // every session write keeps the per-request session work off the disk's latency.
+    options: "-c synchronous_commit=off",
+  });
   // An idle client dropped by a restarting PostgreSQL must not crash the process; the pool
   // replaces it on the next request.
   sessionPool.on("error", (error) => options.logger.warn({ err: error }, "session pool: idle connection lost"));

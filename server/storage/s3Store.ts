@@ -1,16 +1,8 @@
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import { Readable } from "node:stream";
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-  paginateListObjectsV2,
-} from "@aws-sdk/client-s3";
+import type * as S3SdkModule from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import {
   assertStorageKey,
   isStorageKey,
@@ -26,8 +18,20 @@ export interface S3StoreOptions {
   listPageSize?: number;
 }
 
-function isMissingObject(error: unknown): boolean {
-  if (!(error instanceof S3ServiceException)) return false;
+type S3Sdk = typeof S3SdkModule;
+let sdkLoading: Promise<S3Sdk> | null = null;
+
+/**
+ * The SDK is loaded on first use: it weighs ~18 MB of memory in every process, and most
+ * deployments keep their documents on disk.
+ */
+function loadSdk(): Promise<S3Sdk> {
+  sdkLoading ??= import("@aws-sdk/client-s3");
+  return sdkLoading;
+}
+
+function isMissingObject(sdk: S3Sdk, error: unknown): boolean {
+  if (!(error instanceof sdk.S3ServiceException)) return false;
   if (error.name === "NoSuchKey" || error.name === "NotFound") return true;
   // A missing bucket is a configuration fault, not a missing document.
   return error.$metadata.httpStatusCode === 404 && error.name !== "NoSuchBucket";
@@ -39,16 +43,30 @@ function isMissingObject(error: unknown): boolean {
  */
 export class S3Store implements DocumentStore {
   readonly driver = "s3" as const;
-  private readonly client: S3Client;
+  private connected: { sdk: S3Sdk; client: S3Client } | null = null;
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly listPageSize: number;
 
-  constructor(config: S3StorageConfig, options: S3StoreOptions = {}) {
+  constructor(
+    private readonly config: S3StorageConfig,
+    options: S3StoreOptions = {},
+  ) {
     this.bucket = config.bucket;
     this.prefix = config.prefix;
     this.listPageSize = options.listPageSize ?? 1000;
-    this.client = new S3Client({
+  }
+
+  private async connect(): Promise<{ sdk: S3Sdk; client: S3Client }> {
+    if (this.connected) return this.connected;
+    const sdk = await loadSdk();
+    const { config } = this;
+    this.connected ??= { sdk, client: this.newClient(sdk, config) };
+    return this.connected;
+  }
+
+  private newClient(sdk: S3Sdk, config: S3StorageConfig): S3Client {
+    return new sdk.S3Client({
       region: config.region,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),
       forcePathStyle: config.forcePathStyle,
@@ -72,8 +90,9 @@ export class S3Store implements DocumentStore {
     const Key = this.objectKey(key);
     // The length must be known up front: without it the SDK cannot send a stream in one request.
     const { size } = await fs.stat(filePath);
-    await this.client.send(
-      new PutObjectCommand({
+    const { sdk, client } = await this.connect();
+    await client.send(
+      new sdk.PutObjectCommand({
         Bucket: this.bucket,
         Key,
         Body: createReadStream(filePath),
@@ -85,12 +104,13 @@ export class S3Store implements DocumentStore {
 
   async open(key: string): Promise<Readable> {
     const Key = this.objectKey(key);
+    const { sdk, client } = await this.connect();
     try {
-      const output = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      const output = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key }));
       if (!(output.Body instanceof Readable)) throw new Error(`S3 GetObject for ${key} returned no Node stream`);
       return output.Body;
     } catch (error) {
-      if (isMissingObject(error)) throw new StoredObjectMissingError(key);
+      if (isMissingObject(sdk, error)) throw new StoredObjectMissingError(key);
       throw error;
     }
   }
@@ -98,24 +118,27 @@ export class S3Store implements DocumentStore {
   async remove(key: string): Promise<void> {
     const Key = this.objectKey(key);
     // S3 answers 204 whether or not the object existed, which is the idempotence we promise.
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+    const { sdk, client } = await this.connect();
+    await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key }));
   }
 
   async has(key: string): Promise<boolean> {
     const Key = this.objectKey(key);
+    const { sdk, client } = await this.connect();
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key }));
       return true;
     } catch (error) {
-      if (isMissingObject(error)) return false;
+      if (isMissingObject(sdk, error)) return false;
       throw error;
     }
   }
 
   async keys(): Promise<string[]> {
     const keys: string[] = [];
-    const pages = paginateListObjectsV2(
-      { client: this.client, pageSize: this.listPageSize },
+    const { sdk, client } = await this.connect();
+    const pages = sdk.paginateListObjectsV2(
+      { client, pageSize: this.listPageSize },
       { Bucket: this.bucket, Prefix: this.prefix },
     );
     for await (const page of pages) {
@@ -128,11 +151,12 @@ export class S3Store implements DocumentStore {
   }
 
   async check(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    const { sdk, client } = await this.connect();
+    await client.send(new sdk.HeadBucketCommand({ Bucket: this.bucket }));
   }
 
   /** Closes the client's keep-alive sockets (tests, shutdown). */
   destroy(): void {
-    this.client.destroy();
+    this.connected?.client.destroy();
   }
 }

@@ -37,6 +37,7 @@ describe("config", () => {
         databaseUrl: null,
         migrationDatabaseUrl: null,
         databasePoolMax: 10,
+        sessionPoolMax: 10,
         dataDir: path.resolve(process.cwd(), ".data"),
         sessionSecret: "development-only-session-secret-not-for-production",
         logLevel: "info",

@@ -5,7 +5,7 @@ import { assessApplication, loadApplication } from "../../commands/applicationAs
 import type { Acting } from "../../commands/applications.js";
 import { localDate, type Clock } from "../../domain/calendar.js";
 import { AppError } from "../../errors.js";
-import { Application, Claim, Company, ConflictOfInterest, Mandate, type User } from "../../models/index.js";
+import { Application, Claim, Company, ConflictOfInterest, Mandate, User } from "../../models/index.js";
 import {
   APPLICATION_ACTIONS,
   liveMandateOf,
@@ -24,7 +24,8 @@ export async function loadApplicationRecord(id: string): Promise<ApplicationReco
   if (!UUID.test(id)) throw AppError.notFound();
   const application = await Application.findByPk(id);
   if (!application) throw AppError.notFound();
-  const company = await Company.findByPk(application.companyId);
+  // With its owner: the answer that usually follows shows it, and needs no second read.
+  const company = await Company.findByPk(application.companyId, { include: [{ model: User, as: "owner" }] });
   if (!company) throw AppError.notFound();
   const [mandates, conflicts] = await Promise.all([
     Mandate.findAll({ where: { companyId: company.id, revokedAt: null } }),
@@ -89,14 +90,19 @@ export function applicationAccess(clock: Clock) {
     return { user, record, acting };
   };
 
-  const answer = async (req: Request, res: Response, id: string, status = 200) => {
+  /**
+   * `current`: the record authorize() read in this request, when nothing has changed since (a
+   * read); after a change, the file is read again.
+   */
+  const answer = async (req: Request, res: Response, id: string, status = 200, current?: ApplicationRecord) => {
     const user = currentUser(req);
-    const record = await loadApplicationRecord(id);
-    const loaded = await loadApplication(id);
+    const record = current ?? (await loadApplicationRecord(id));
+    const loaded = await loadApplication(id, {
+      loaded: { application: record.application, company: record.companyRecord.company },
+    });
     if (!loaded) throw AppError.notFound();
     const now = clock.now();
-    const assessment = await assessApplication(loaded, now);
-    const permissions = await permissionsOf(user, record);
+    const [assessment, permissions] = await Promise.all([assessApplication(loaded, now), permissionsOf(user, record)]);
     res.status(status).json(presentApplication(loaded, assessment, req.locale, permissions, now));
   };
 

@@ -31,7 +31,6 @@ import {
   Company,
   User,
 } from "../../models/index.js";
-import { renderReceipt } from "../../pdf/receipt.js";
 import { liveMandateOf, policies } from "../../policies/index.js";
 import { StoredObjectMissingError } from "../../storage/documentStore.js";
 import { contentDisposition } from "../../storage/uploadInspection.js";
@@ -139,15 +138,18 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
     handler: async ({ query }, req, res) => {
       const user = requireRole(req, "applicant", "prescriber", "officer", "admin");
       const { where, companyWhere, order } = await applicationListQuery(user, query, deps.clock.now());
-      const { rows, count } = await Application.findAndCountAll({
-        where,
-        include: [
-          { model: Company, as: "company", where: companyWhere, required: true },
-          { model: Call, as: "call" },
-        ],
-        order,
-        ...pageWindow(query),
-      });
+      const companyInclude = { model: Company, as: "company", where: companyWhere, required: true };
+      // Every file has its company (foreign key): the count joins it only when a condition is on it.
+      const countNeedsCompany = Reflect.ownKeys(companyWhere).length > 0 || query.q !== undefined;
+      const [rows, count] = await Promise.all([
+        Application.findAll({
+          where,
+          include: [companyInclude, { model: Call, as: "call" }],
+          order,
+          ...pageWindow(query),
+        }),
+        Application.count({ where, ...(countNeedsCompany ? { include: [companyInclude] } : {}) }),
+      ]);
       res.json({
         items: rows.map((row) => presentApplicationSummary(row, deps.clock.now())),
         total: count,
@@ -167,9 +169,9 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
     params: idParams,
     responses: { 200: { description: "Dossier", schema: applicationSchema } },
     handler: async ({ params }, req, res) => {
-      const { acting } = await authorize(req, params.id, "read");
+      const { acting, record } = await authorize(req, params.id, "read");
       await auditApplicationRead(deps, acting, "application.read");
-      await answer(req, res, params.id);
+      await answer(req, res, params.id, 200, record);
     },
   });
 
@@ -412,6 +414,8 @@ export function registerApplicationRoutes(api: ApiRouter, deps: ApplicationDeps)
       await auditApplicationRead(deps, acting, "application.receipt.read");
       const snapshot = submission.snapshot as unknown as ReceiptSnapshot;
       const locale = requestedLocale(req, query);
+      // pdfkit and the fonts load with the first receipt, not with every web process.
+      const { renderReceipt } = await import("../../pdf/receipt.js");
       const pdf = await renderReceipt({ ...snapshot, submittedAt: new Date(snapshot.submittedAt) }, locale);
       const reference = typeof snapshot.reference === "string" ? snapshot.reference : "dossier";
       res.set({

@@ -1,3 +1,4 @@
+import type { Request } from "express";
 import Joi from "joi";
 import { actorFrom } from "../../commands/actor.js";
 import { budgetLine as presentBudgetLine, callBudgetOf } from "../../commands/budget.js";
@@ -26,7 +27,7 @@ import {
 import { AppError } from "../../errors.js";
 import { Call, Claim, Company, ConflictOfInterest, type DocumentVerdict } from "../../models/index.js";
 import { listOf, type ApiRouter } from "../apiRouter.js";
-import { requireRole } from "../auth/guards.js";
+import { currentUser, requireRole } from "../auth/guards.js";
 import { applicationSchema, presentDocument } from "../presenters/applications.js";
 import { dateField, moneyField } from "../schemas.js";
 import { applicationAccess, UUID } from "./applicationAccess.js";
@@ -282,7 +283,9 @@ export function registerReviewRoutes(api: ApiRouter, deps: ReviewDeps): void {
     },
   });
 
-  const claimApplicationId = async (claimId: string): Promise<string> => {
+  // Who asks comes first: a caller without a session learns nothing, not even whether the claim exists.
+  const claimApplicationId = async (req: Request, claimId: string): Promise<string> => {
+    currentUser(req);
     if (!UUID.test(claimId)) throw AppError.notFound();
     const claim = await Claim.findByPk(claimId, { attributes: ["id", "applicationId"] });
     if (!claim) throw AppError.notFound();
@@ -312,7 +315,7 @@ export function registerReviewRoutes(api: ApiRouter, deps: ReviewDeps): void {
     }),
     responses: { 200: { description: "Demande vérifiée", schema: claimSchema } },
     handler: async ({ params, body }, req, res) => {
-      const { acting } = await authorize(req, await claimApplicationId(params.id), "verifyClaim");
+      const { acting } = await authorize(req, await claimApplicationId(req, params.id), "verifyClaim");
       const invoices = body.invoices.map((invoice) => ({ ...invoice, reason: invoice.reason || null }));
       const claim = await verifyClaim(deps, params.id, invoices, acting);
       res.json(presentClaim((await claimOf(claim.applicationId)) ?? claim));
@@ -329,7 +332,7 @@ export function registerReviewRoutes(api: ApiRouter, deps: ReviewDeps): void {
     body: Joi.object({ paymentReference: Joi.string().trim().min(3).max(60).required() }),
     responses: { 200: { description: "Demande payée", schema: claimSchema } },
     handler: async ({ params, body }, req, res) => {
-      const { acting } = await authorize(req, await claimApplicationId(params.id), "payClaim");
+      const { acting } = await authorize(req, await claimApplicationId(req, params.id), "payClaim");
       const claim = await payClaim(deps, params.id, body.paymentReference, acting);
       res.json(presentClaim((await claimOf(claim.applicationId)) ?? claim));
     },

@@ -62,8 +62,10 @@ export function registerSimulatorRoutes(api: ApiRouter, deps: { clock: Clock }):
     responses: { 200: { description: "Simulation", schema: simulationSchema } },
     handler: async ({ body }, _req, res) => {
       const today = localDate(deps.clock.now());
-      const call = await callFor(body.callId, today);
-      const sector = await Sector.findOne({ where: { code: body.sectorCode, active: true } });
+      const [call, sector] = await Promise.all([
+        callFor(body.callId, today),
+        Sector.findOne({ where: { code: body.sectorCode, active: true } }),
+      ]);
       if (!sector) throw AppError.validation([{ path: "sectorCode", key: "applications.unknown-sector" }]);
       const rules = await latestRules(call.id);
       if (!rules) throw AppError.validation([{ path: "callId", key: "applications.unknown-call" }]);

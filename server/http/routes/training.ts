@@ -13,7 +13,7 @@ import {
 } from "../../commands/training.js";
 import { localDate } from "../../domain/calendar.js";
 import { AppError } from "../../errors.js";
-import { Enrolment, TrainingSession, type EnrolmentStatus, type User } from "../../models/index.js";
+import { Enrolment, Mandate, TrainingSession, type EnrolmentStatus, type User } from "../../models/index.js";
 import {
   ENROLMENT_ACTIONS,
   policies,
@@ -118,7 +118,10 @@ async function loadEnrolmentRecord(id: string): Promise<EnrolmentRecord & { enro
     include: ENROLMENT_INCLUDES,
   });
   if (!enrolment?.session) throw AppError.notFound();
-  return { enrolment, session: enrolment.session };
+  const mandates = enrolment.companyId
+    ? await Mandate.findAll({ where: { companyId: enrolment.companyId, revokedAt: null } })
+    : [];
+  return { enrolment, session: enrolment.session, mandates };
 }
 
 /**
@@ -396,7 +399,12 @@ export function registerTrainingRoutes(api: ApiRouter, deps: TrainingDeps): void
         policies.authorize(user, "manage", "TrainingSession", session, context());
         where.push({ sessionId: session.id });
       } else if (user.role === "applicant" || user.role === "prescriber") {
-        where.push({ [Op.or]: [{ userId: user.id }, { enrolledBy: user.id }] });
+        // A prescriber sees the enrolments it made only for the companies it still acts for.
+        const madeByUser =
+          user.role === "prescriber"
+            ? { enrolledBy: user.id, companyId: await Mandate.liveCompanyIdsOf(user.id, context().today) }
+            : { enrolledBy: user.id };
+        where.push({ [Op.or]: [{ userId: user.id }, madeByUser] });
         if (query.sessionId) where.push({ sessionId: query.sessionId });
       } else {
         throw new AppError("forbidden", 403);
@@ -418,6 +426,9 @@ export function registerTrainingRoutes(api: ApiRouter, deps: TrainingDeps): void
       const { limit, offset } = pageWindow(query);
       const page = enrolments.slice(offset, offset + limit);
       const positions = await waitlistPositions(page);
+      const companyIds = [...new Set(page.flatMap((enrolment) => (enrolment.companyId ? [enrolment.companyId] : [])))];
+      const mandates =
+        companyIds.length > 0 ? await Mandate.findAll({ where: { companyId: companyIds, revokedAt: null } }) : [];
       res.json({
         items: page.map((enrolment) => {
           const session = enrolment.session;
@@ -426,7 +437,11 @@ export function registerTrainingRoutes(api: ApiRouter, deps: TrainingDeps): void
             enrolment,
             session,
             positions.get(enrolment.id) ?? null,
-            enrolmentPermissions(user, { enrolment, session }),
+            enrolmentPermissions(user, {
+              enrolment,
+              session,
+              mandates: mandates.filter((mandate) => mandate.companyId === enrolment.companyId),
+            }),
           );
         }),
         total: enrolments.length,

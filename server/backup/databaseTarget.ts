@@ -1,0 +1,105 @@
+import { existsSync } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Config } from "../config/index.js";
+import { EMBEDDED_DATABASE_NAME, enableApplicationLogin } from "../db/connection.js";
+import { embeddedPostgresMajor, startEmbeddedPostgres } from "../db/embeddedPostgres.js";
+import type { Logger } from "../logger.js";
+import { BackupError, describeUrl } from "./pgTools.js";
+
+export interface DatabaseTarget {
+  /** The schema owner's connection: pg_dump, pg_restore and the checks. */
+  ownerUrl: string;
+  /** The application's own connection once the database exists (null: the owner is the app). */
+  applicationUrl(): Promise<string | null>;
+  description: string;
+  /** Stops the embedded server if this process started it. */
+  release(): Promise<void>;
+}
+
+// The embedded server's superuser, as server/db/embeddedPostgres.ts creates it (127.0.0.1 only).
+const EMBEDDED_SUPERUSER = "postgres";
+const EMBEDDED_PASSWORD = "moussanada-local";
+
+export interface RunningPostmaster {
+  pid: number;
+  port: number;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, under another user (postgres runs as its own user when we are root).
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The embedded server picks a free port at each start and writes it nowhere but postmaster.pid
+ * (line 1 the pid, line 4 the port). A live pid there means `npm start` (or another command) is
+ * running it: we connect to it rather than start our own, which would stop theirs.
+ */
+export async function runningPostmaster(clusterDir: string): Promise<RunningPostmaster | null> {
+  const text = await fs.readFile(path.join(clusterDir, "postmaster.pid"), "utf8").catch(() => null);
+  if (text === null) return null;
+  const lines = text.split("\n");
+  const pid = Number(lines[0]?.trim());
+  const port = Number(lines[3]?.trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  return isAlive(pid) ? { pid, port } : null;
+}
+
+export function embeddedUrl(port: number, databaseName = EMBEDDED_DATABASE_NAME): string {
+  return `postgres://${EMBEDDED_SUPERUSER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${databaseName}`;
+}
+
+/**
+ * The database the app is configured with: DATABASE_URL (and MIGRATION_DATABASE_URL for the
+ * owner), or the embedded cluster under DATA_DIR, running or not. `purpose` "backup" never creates
+ * a cluster: backing up a database that was never started would save an empty one.
+ */
+export async function openDatabaseTarget(
+  config: Pick<Config, "databaseUrl" | "migrationDatabaseUrl" | "dataDir">,
+  logger: Logger,
+  purpose: "backup" | "restore",
+): Promise<DatabaseTarget> {
+  if (config.databaseUrl) {
+    const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl;
+    const applicationUrl = config.migrationDatabaseUrl ? config.databaseUrl : null;
+    return {
+      ownerUrl,
+      applicationUrl: async () => applicationUrl,
+      description: describeUrl(ownerUrl),
+      release: async () => undefined,
+    };
+  }
+  const clusterDir = path.join(config.dataDir, "postgres");
+  const embeddedTarget = (ownerUrl: string, how: string, release: () => Promise<void>): DatabaseTarget => ({
+    ownerUrl,
+    applicationUrl: () => enableApplicationLogin(ownerUrl),
+    description: `embedded PostgreSQL (${clusterDir}, ${how})`,
+    release,
+  });
+  const running = await runningPostmaster(clusterDir);
+  if (running) return embeddedTarget(embeddedUrl(running.port), `running, port ${running.port}`, async () => undefined);
+  const versionFile = path.join(clusterDir, "PG_VERSION");
+  if (purpose === "backup") {
+    if (!existsSync(versionFile)) throw new BackupError(`no local database in ${clusterDir}: nothing to back up`);
+    const clusterMajor = Number((await fs.readFile(versionFile, "utf8")).trim());
+    if (clusterMajor !== embeddedPostgresMajor()) {
+      throw new BackupError(
+        `the local database in ${clusterDir} was written by PostgreSQL ${clusterMajor}, and this version runs ` +
+          `PostgreSQL ${embeddedPostgresMajor()}: back it up with the version that wrote it`,
+      );
+    }
+  }
+  const embedded = await startEmbeddedPostgres({
+    clusterDir,
+    databaseName: EMBEDDED_DATABASE_NAME,
+    persistent: true,
+    logger,
+  });
+  return embeddedTarget(embedded.url, "started for this command", () => embedded.stop());
+}
