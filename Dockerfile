@@ -10,6 +10,10 @@ RUN npx vite build --config client/vite.config.ts
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
+# pg_dump/pg_restore for `npm run db:backup` / `db:restore` (Debian 12: PostgreSQL 15 client,
+# which dumps servers up to 15: the compose file runs postgres:15).
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 COPY server ./server
