@@ -42,7 +42,7 @@ export class LocalDiskStore implements DocumentStore {
   async putFile(key: string, filePath: string, _contentType: string): Promise<void> {
     const { shard, file } = this.pathOf(key);
     // Creates the root as well on first use, 0700 at every level; building the store touches nothing.
-    await fs.mkdir(shard, { recursive: true, mode: DIRECTORY_MODE });
+    await makeDirectory(shard);
     const temporary = path.join(shard, temporaryName(key));
     try {
       // "wx": never follow or reuse whatever may already sit under the temporary name.
@@ -109,6 +109,19 @@ export class LocalDiskStore implements DocumentStore {
     const probe = path.join(this.root, temporaryName("probe"));
     await fs.writeFile(probe, "", { flag: "wx", mode: FILE_MODE });
     await fs.rm(probe, { force: true });
+  }
+}
+
+/**
+ * `mkdir -p`. Node's recursive mkdir reports a read-only disk as ENOENT; a plain mkdir of the last
+ * level then names the real cause (EROFS, EACCES, ENOSPC), which the error handler turns into a 503.
+ */
+async function makeDirectory(directory: string): Promise<void> {
+  try {
+    await fs.mkdir(directory, { recursive: true, mode: DIRECTORY_MODE });
+  } catch (error) {
+    if (!isErrorCode(error, "ENOENT")) throw error;
+    await fs.mkdir(directory, { mode: DIRECTORY_MODE });
   }
 }
 

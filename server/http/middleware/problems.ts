@@ -25,6 +25,56 @@ function isClientHttpError(error: unknown): error is HttpError {
   return typeof status === "number" && status >= 400 && status < 500;
 }
 
+/**
+ * SQLSTATE classes and codes meaning "the database cannot serve now": connection exceptions (08),
+ * the server shutting down or starting up (57P01-57P03), too many connections (53300).
+ */
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[123]|53300)$/;
+/** What pg and the OS report when the server vanished or never answered. */
+const UNAVAILABLE_SYSTEM_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH"]);
+const UNAVAILABLE_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+/** Sequelize's names for a connection it could not open or acquire from its pool. */
+const UNAVAILABLE_SEQUELIZE_ERRORS = new Set([
+  "SequelizeConnectionError",
+  "SequelizeConnectionRefusedError",
+  "SequelizeConnectionTimedOutError",
+  "SequelizeConnectionAcquireTimeoutError",
+  "SequelizeHostNotFoundError",
+  "SequelizeHostNotReachableError",
+]);
+const RETRY_AFTER_DATABASE_SECONDS = 5;
+
+/** The disk refuses writes: full, over quota, or mounted read-only (documents, temporary uploads). */
+const STORAGE_REFUSING_WRITES = new Set(["ENOSPC", "EDQUOT", "EROFS"]);
+const RETRY_AFTER_STORAGE_SECONDS = 60;
+
+export function isStorageRefusingWrites(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && STORAGE_REFUSING_WRITES.has(code);
+}
+
+/**
+ * A PostgreSQL that is down, restarting or out of connections, whichever layer noticed it first
+ * (Sequelize, the session store's pg pool, the rate limiter): its error, or the error it wraps.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (typeof current === "object" && current !== null && !seen.has(current)) {
+    seen.add(current);
+    const candidate = current as { name?: unknown; code?: unknown; message?: unknown };
+    if (typeof candidate.name === "string" && UNAVAILABLE_SEQUELIZE_ERRORS.has(candidate.name)) return true;
+    if (typeof candidate.code === "string") {
+      if (UNAVAILABLE_SQLSTATES.test(candidate.code) || UNAVAILABLE_SYSTEM_CODES.has(candidate.code)) return true;
+    }
+    if (typeof candidate.message === "string" && UNAVAILABLE_MESSAGES.test(candidate.message)) return true;
+    const wrapper = current as { original?: unknown; parent?: unknown; cause?: unknown };
+    current = wrapper.original ?? wrapper.parent ?? wrapper.cause;
+  }
+  return false;
+}
+
 function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return "?";
   if (bytes < 1024) return `${bytes} o`;
@@ -118,6 +168,29 @@ export function errorHandler(options: { logger: Logger; exposeInternals: boolean
           ? new AppError("route-not-found", 404, { params: { path: req.path } })
           : new AppError("malformed-request", error.status, { detailKey: "problem.bad-request.detail" });
       sendProblem(req, res, problem);
+      return;
+    }
+    if (isDatabaseUnavailable(error)) {
+      // Expected while PostgreSQL restarts or fails over: the client retries, the probe says not ready.
+      options.logger.warn({ err: error, requestId: req.id }, "database unavailable");
+      sendProblem(
+        req,
+        res,
+        new AppError("service-unavailable", 503, { retryAfterSeconds: RETRY_AFTER_DATABASE_SECONDS }),
+      );
+      return;
+    }
+    if (isStorageRefusingWrites(error)) {
+      // An operator must free space or remount; the user is told the documents' storage is down.
+      options.logger.error({ err: error, requestId: req.id }, "document storage refuses writes");
+      sendProblem(
+        req,
+        res,
+        new AppError("service-unavailable", 503, {
+          detailKey: "readiness.storage-unavailable",
+          retryAfterSeconds: RETRY_AFTER_STORAGE_SECONDS,
+        }),
+      );
       return;
     }
     options.logger.error({ err: error, requestId: req.id }, "unhandled error");
