@@ -23,14 +23,19 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
 }
 
-/** `{{name}}` is replaced (HTML-escaped when `escape`), `{{{name}}}` is inserted as is. */
+/**
+ * `{{name}}` is replaced (HTML-escaped when `escape`), `{{{name}}}` is inserted as is. One pass:
+ * an inserted value is never read again as a template, so a user named "{{body}}" stays text.
+ */
 function fill(template: string, data: Record<string, string>, escape: boolean): string {
-  return template
-    .replace(/\{\{\{(\w+)\}\}\}/g, (_match, name: string) => data[name] ?? "")
-    .replace(/\{\{(\w+)\}\}/g, (_match, name: string) => {
-      const value = data[name] ?? "";
+  return template.replace(
+    /\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}/g,
+    (_match, raw: string | undefined, name: string | undefined) => {
+      if (raw !== undefined) return data[raw] ?? "";
+      const value = data[name ?? ""] ?? "";
       return escape ? escapeHtml(value) : value;
-    });
+    },
+  );
 }
 
 const cache = new Map<string, string>();

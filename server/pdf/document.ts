@@ -22,6 +22,27 @@ export interface PdfDocumentOptions {
 
 export type DrawPdf = (doc: PDFKit.PDFDocument) => void | Promise<void>;
 
+const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+
+/**
+ * pdfkit copies the document information (title with the holder's name, subject, keywords) into
+ * the XMP metadata packet, which is XML, without escaping it: a holder named "<x>" broke the packet
+ * and could forge its fields. The Info dictionary is already written when the packet is built, so
+ * the values are escaped for the packet only.
+ */
+function escapeInfoInXmp(doc: PDFKit.PDFDocument): void {
+  const target = doc as unknown as { endMetadata(): void; info: Record<string, unknown> };
+  const endMetadata = target.endMetadata.bind(target);
+  target.endMetadata = () => {
+    for (const [key, value] of Object.entries(target.info)) {
+      if (typeof value === "string") {
+        target.info[key] = value.replace(/[&<>"']/g, (character) => XML_ESCAPES[character] ?? character);
+      }
+    }
+    endMetadata();
+  };
+}
+
 /**
  * An A4 document with the programme's fonts registered. Pages are buffered so that footers
  * ("Page 2 / 3") can be written once the page count is known. Margins are zero: callers lay out
@@ -47,6 +68,7 @@ export function createPdfDocument(options: PdfDocumentOptions): PDFKit.PDFDocume
     pdfVersion: "1.7",
     info,
   });
+  escapeInfoInXmp(doc);
   registerFonts(doc);
   return doc;
 }
