@@ -1,4 +1,5 @@
-import { makeWorkerUtils, run, type Runner, type Task } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { makeWorkerUtils, run, type Runner, type Task, type WorkerEvents } from "graphile-worker";
 import {
   ACCOUNT_LINK_REQUEST_TASK,
   sendAccountLink,
@@ -121,7 +122,13 @@ export function taskList({ delivery, accounts, certificates, training }: WorkerC
  */
 export async function startWorker(options: WorkerOptions): Promise<Runner> {
   const workerLog = options.logger.child({ component: "worker" });
+  // The names graphile-worker locks jobs with: its pool's (0.17 locks by pool) and each worker's.
+  const events: WorkerEvents = new EventEmitter();
+  const workerIds = new Set<string>();
+  events.on("pool:create", ({ workerPool }) => workerIds.add(workerPool.id));
+  events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
   const runner = await run({
+    events,
     connectionString: options.connectionString,
     concurrency: options.concurrency,
     pollInterval: options.pollIntervalMs,
@@ -136,7 +143,11 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
     }),
   });
   const stopSweeper = sweepStaleCertificateJobs(options, workerLog);
-  void runner.promise.finally(stopSweeper);
+  const stopLiveness = keepWorkersAlive(options, workerIds, workerLog);
+  void runner.promise.finally(() => {
+    stopSweeper();
+    stopLiveness();
+  });
   return runner;
 }
 
@@ -175,5 +186,69 @@ function sweepStaleCertificateJobs(options: WorkerOptions, log: Logger): () => v
   return () => {
     clearInterval(timer);
     void utilsPromise.then((utils) => utils.release()).catch(() => undefined);
+  };
+}
+
+/**
+ * graphile-worker keeps a killed worker's jobs locked for four hours: an e-mail it was sending
+ * would wait that long. Every instance beats for its workers and sweeps for workers whose beat is
+ * older than the stale delay; their jobs are unlocked for the living (an e-mail in flight at the
+ * kill may then go twice, which beats four hours late). DELETE … RETURNING gives each dead worker
+ * to exactly one sweeper.
+ */
+function keepWorkersAlive(options: WorkerOptions, workerIds: ReadonlySet<string>, log: Logger): () => void {
+  const utilsPromise = makeWorkerUtils({ connectionString: options.connectionString });
+  const staleSeconds = options.staleJobAfterMs / 1000;
+  const beat = async () => {
+    if (workerIds.size === 0) return;
+    const utils = await utilsPromise;
+    await utils.withPgClient((client) =>
+      client.query(
+        `INSERT INTO worker_heartbeats (worker_id) SELECT unnest($1::text[])
+         ON CONFLICT (worker_id) DO UPDATE SET beat_at = now()`,
+        [[...workerIds]],
+      ),
+    );
+  };
+  const sweep = async () => {
+    const utils = await utilsPromise;
+    const dead = await utils.withPgClient(async (client) => {
+      await client.query("BEGIN");
+      try {
+        const { rows } = await client.query<{ worker_id: string }>(
+          "DELETE FROM worker_heartbeats WHERE beat_at < now() - make_interval(secs => $1) RETURNING worker_id",
+          [staleSeconds],
+        );
+        const ids = rows.map((row) => row.worker_id);
+        if (ids.length > 0) await client.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [ids]);
+        await client.query("COMMIT");
+        return ids;
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      }
+    });
+    if (dead.length > 0) log.warn({ deadWorkers: dead }, "jobs of silent workers handed back to the queue");
+  };
+  const tick = () =>
+    void beat()
+      .then(sweep)
+      .catch((error: unknown) => log.warn({ err: error }, "worker heartbeat or sweep failed"));
+  tick();
+  const timer = setInterval(tick, Math.max(250, Math.floor(options.staleJobAfterMs / 3)));
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    void utilsPromise
+      .then(async (utils) => {
+        // A worker that stops cleanly is not dead: nothing of its to hand over.
+        if (workerIds.size > 0) {
+          await utils.withPgClient((client) =>
+            client.query("DELETE FROM worker_heartbeats WHERE worker_id = ANY($1::text[])", [[...workerIds]]),
+          );
+        }
+        await utils.release();
+      })
+      .catch(() => undefined);
   };
 }

@@ -42,6 +42,7 @@ const ALL_TABLES = [
   "certificate_jobs",
   "certificates",
   "certificate_verifications",
+  "worker_heartbeats",
 ].sort();
 
 async function publicTables(sequelize: Sequelize): Promise<string[]> {
