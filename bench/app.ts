@@ -35,7 +35,17 @@ import { hashPassword } from "../server/auth/passwords.js";
 import { enableApplicationLogin } from "../server/db/connection.js";
 import { benchLogger, prepareDatabase, startBenchDatabase } from "./database.js";
 import { BENCH_EMAIL_DOMAIN, generate, parseFlags, SEED_OPTIONS, type GenerateSummary } from "./generate.js";
-import { close, csrfSession, freePort, listen, projectRoot, resultsDir, runLoad, signIn } from "./http.js";
+import {
+  close,
+  csrfSession,
+  freePort,
+  listen,
+  projectRoot,
+  resultsDir,
+  runLoad,
+  signIn,
+  withStatementCount,
+} from "./http.js";
 import type { LoadOptions, LoadResult } from "./load.js";
 
 const OFFICER_EMAIL = `bench-http-officer@${BENCH_EMAIL_DOMAIN}`;
@@ -334,6 +344,11 @@ const SIMULATE_SQL = `
      AND EXISTS (SELECT 1 FROM sectors WHERE code = $1 AND active)
    ORDER BY k.opens_on DESC LIMIT 1`;
 
+const ME_SQL = `
+  SELECT json_build_object('user', json_build_object('id', id, 'role', role, 'fullName', full_name,
+           'email', email, 'locale', locale))::text AS body
+    FROM users WHERE email = $1`;
+
 interface SimulationBody {
   sectorCode: string;
   lines: Array<{ category: string; amountExclTax: string; vatRate: string }>;
@@ -371,6 +386,7 @@ async function answerBaseline(pool: pg.Pool, req: IncomingMessage): Promise<{ st
   };
   if (route === "detail" && key) return one(DETAIL_SQL, [key]);
   if (route === "verify" && key) return one(VERIFY_SQL, [key]);
+  if (route === "me") return one(ME_SQL, [OFFICER_EMAIL]);
   if (route === "queue") return one(QUEUE_SQL, [(Number(url.searchParams.get("page") ?? 1) - 1) * 20]);
   if (route === "simulate") {
     const body = JSON.parse(await readBody(req)) as SimulationBody;
@@ -451,7 +467,7 @@ interface TargetRun {
   name: string;
   label: string;
   read: boolean;
-  app: LoadResult & { rss: RssSample; cpuMsPerRequest: number };
+  app: LoadResult & { rss: RssSample; cpuMsPerRequest: number; statementsPerRequest: number };
   baseline: LoadResult & { cpuMsPerRequest: number };
   ratios: { requestsPerSecond: number; p50: number; p99: number; cpuPerRequest: number };
   goals: { throughput: boolean | null; p99: boolean; rss: boolean };
@@ -472,14 +488,15 @@ function check(value: boolean | null): string {
 
 function summaryTable(runs: TargetRun[], connections: number): string {
   const lines = [
-    `| Endpoint (${connections} connections) | app req/s | baseline req/s | ratio | app p50 | app p99 | baseline p99 | CPU/request app | baseline | RSS peak | ≥ 50 % | p99 < 50 ms | RSS < 250 MB |`,
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :-: | :-: | :-: |",
+    `| Endpoint (${connections} connections) | app req/s | baseline req/s | ratio | app p50 | app p99 | baseline p99 | CPU/request app | baseline | SQL/request | RSS peak | ≥ 50 % | p99 < 50 ms | RSS < 250 MB |`,
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :-: | :-: | :-: |",
   ];
   for (const run of runs) {
     lines.push(
       `| ${run.label} | ${Math.round(run.app.requestsPerSecond)} | ${Math.round(run.baseline.requestsPerSecond)} | ` +
         `×${run.ratios.requestsPerSecond} | ${run.app.latencyMs.p50} ms | ${run.app.latencyMs.p99} ms | ` +
         `${run.baseline.latencyMs.p99} ms | ${run.app.cpuMsPerRequest} ms | ${run.baseline.cpuMsPerRequest} ms | ` +
+        `${run.app.statementsPerRequest} | ` +
         `${run.app.rss.peakMb} MB | ${check(run.goals.throughput)} | ` +
         `${check(run.goals.p99)} | ${check(run.goals.rss)} |`,
     );
@@ -578,6 +595,14 @@ async function main(): Promise<void> {
         baseline: { url: baseline.url, paths: fixtures.verificationCodes.map((code) => `/verify/${code}`) },
       },
       {
+        // What every signed-in request pays before its own work: session, user, CSRF, headers, logs.
+        name: "signedInFloor",
+        label: "Signed-in floor (GET /auth/me)",
+        read: true,
+        app: { url: app.baseUrl, cookies: officerCookies, paths: ["/api/v1/auth/me"] },
+        baseline: { url: baseline.url, paths: ["/me"] },
+      },
+      {
         name: "simulator",
         label: "Simulator (POST)",
         read: false,
@@ -632,10 +657,11 @@ async function main(): Promise<void> {
       const measured = await withRss(app.pid, () =>
         cpuPerRequest(
           () => processCpuMs(app.pid),
-          () => runLoad({ ...common, ...target.app }),
+          () => withStatementCount(database.ownerUrl, () => runLoad({ ...common, ...target.app })),
         ),
       );
       const appResult = { ...measured.value.value, rss: measured.rss, cpuMsPerRequest: measured.value.cpuMsPerRequest };
+      say(`  SQL statements per request (committed transactions): ${appResult.statementsPerRequest}`);
       say(describe("app", appResult, measured.rss));
       const bareRun = await cpuPerRequest(
         async () => {

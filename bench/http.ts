@@ -8,6 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import type { LoadOptions, LoadResult } from "./load.js";
 
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -87,4 +88,37 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       else resolve(JSON.parse(output.trim().split("\n").at(-1) ?? "{}") as LoadResult);
     });
   });
+}
+
+async function committedTransactions(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ count: string }>(
+    "SELECT xact_commit AS count FROM pg_stat_database WHERE datname = current_database()",
+  );
+  return Number(rows[0]?.count ?? 0);
+}
+
+/**
+ * The run, with how many statements each request cost the database: every statement outside an
+ * explicit transaction commits one, so committed transactions per request count round trips.
+ */
+export async function withStatementCount(
+  ownerUrl: string,
+  work: () => Promise<LoadResult>,
+): Promise<LoadResult & { statementsPerRequest: number }> {
+  const client = new pg.Client({ connectionString: ownerUrl, application_name: "moussanada-bench-counter" });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_stat_clear_snapshot()");
+    const before = await committedTransactions(client);
+    const result = await work();
+    // Backends report their counters within a second of going idle.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await client.query("SELECT pg_stat_clear_snapshot()");
+    const after = await committedTransactions(client);
+    const requests = result.requests + result.warmupRequests;
+    // Minus the two statements of this counter itself.
+    return { ...result, statementsPerRequest: Math.round(((after - before - 2) / Math.max(1, requests)) * 10) / 10 };
+  } finally {
+    await client.end();
+  }
 }

@@ -36,7 +36,7 @@ import { createServices } from "../server/services/container.js";
 import { signerFromPem } from "../server/signing/keys.js";
 import { benchLogger, prepareDatabase, startBenchDatabase } from "./database.js";
 import { BENCH_EMAIL_DOMAIN, generate, parseFlags, type GenerateSummary } from "./generate.js";
-import { close, listen, resultsDir, runLoad, signIn } from "./http.js";
+import { close, listen, resultsDir, runLoad, signIn, withStatementCount } from "./http.js";
 import type { LoadResult } from "./load.js";
 
 const OFFICER_EMAIL = `bench-load-officer@${BENCH_EMAIL_DOMAIN}`;
@@ -204,39 +204,6 @@ interface LevelRun {
   overview: LoadResult & { statementsPerRequest: number };
   baseline: LoadResult & { statementsPerRequest: number };
   ratios: { requestsPerSecond: number; p50: number; p95: number; p99: number };
-}
-
-async function committedTransactions(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ count: string }>(
-    "SELECT xact_commit AS count FROM pg_stat_database WHERE datname = current_database()",
-  );
-  return Number(rows[0]?.count ?? 0);
-}
-
-/**
- * The run, with how many statements each request cost the database: every statement outside an
- * explicit transaction commits one, so committed transactions per request count round trips.
- */
-async function withStatementCount(
-  ownerUrl: string,
-  work: () => Promise<LoadResult>,
-): Promise<LoadResult & { statementsPerRequest: number }> {
-  const client = new pg.Client({ connectionString: ownerUrl, application_name: "moussanada-bench-counter" });
-  await client.connect();
-  try {
-    await client.query("SELECT pg_stat_clear_snapshot()");
-    const before = await committedTransactions(client);
-    const result = await work();
-    // Backends report their counters within a second of going idle.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await client.query("SELECT pg_stat_clear_snapshot()");
-    const after = await committedTransactions(client);
-    const requests = result.requests + result.warmupRequests;
-    // Minus the two statements of this counter itself.
-    return { ...result, statementsPerRequest: Math.round(((after - before - 2) / Math.max(1, requests)) * 10) / 10 };
-  } finally {
-    await client.end();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { rm, stat } from "node:fs/promises";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { QueryTypes, type Sequelize, type Transaction } from "sequelize";
@@ -8,21 +8,25 @@ import { AppError } from "../errors.js";
 import { displayDate } from "../i18n/format.js";
 import type { Locale } from "../i18n/index.js";
 import type { Logger } from "../logger.js";
-import { queueEmail } from "../mail/outbox.js";
+import { queueEmail, queueEmails, type EmailToQueue } from "../mail/outbox.js";
 import { Certificate, CertificateJob, modelsSequelize, TrainingSession, User } from "../models/index.js";
-import { renderCertificatePdfToFile } from "../pdf/certificate.js";
+import type { CertificatePdfData } from "../pdf/certificate.js";
+import { inlineRenderer, startRenderPool, type CertificateRenderer } from "../pdf/renderPool.js";
 import { buildCredential } from "../signing/credential.js";
 import type { CertificateSigner } from "../signing/keys.js";
 import { newStorageKey, type DocumentStore } from "../storage/documentStore.js";
-import { sha256File } from "../storage/uploadInspection.js";
 import { SYSTEM_ACTOR, type Actor } from "./actor.js";
-import { nextReference } from "./applications.js";
 import { recordAudit } from "./auditRecorder.js";
 
 export const ISSUE_CERTIFICATES_TASK = "issue_certificates";
 export const CERTIFICATE_JOB_MAX_ATTEMPTS = 10;
-/** Certificates numbered per transaction: short locks on the year's counter, few round trips. */
-const ISSUE_CHUNK = 25;
+/**
+ * Certificates numbered per transaction, and rendered and recorded together: each chunk costs a
+ * few statements whatever its size, and the year's counter stays locked for a fraction of a second.
+ */
+const ISSUE_CHUNK = 100;
+/** From this many certificates to produce, a batch renders on a pool of threads. */
+const RENDER_THREADS_FROM = 200;
 
 export interface CertificateDeps {
   sequelize: Sequelize;
@@ -134,7 +138,7 @@ export async function requestCertificateBatch(
   });
 }
 
-/** Progress = certificates of the job that are complete (PDF stored, e-mail queued). */
+/** Progress = certificates of the job that are complete (PDF stored, e-mail queued), recounted. */
 async function refreshProgress(transaction: Transaction | null, jobId: string, sessionId: string): Promise<void> {
   await modelsSequelize().query(
     `UPDATE certificate_jobs j SET
@@ -152,6 +156,22 @@ async function refreshProgress(transaction: Transaction | null, jobId: string, s
   );
 }
 
+/**
+ * Adds the certificates completed in the caller's transaction to their jobs' progress. Recounting
+ * (refreshProgress) reads every certificate of the session: done after each chunk it made a batch
+ * quadratic, so a batch recounts only when it starts and ends. The total grows only if people
+ * passed after the batch was requested (the batch issues theirs too).
+ */
+async function addProgress(transaction: Transaction, completed: ReadonlyMap<string, number>): Promise<void> {
+  for (const [jobId, count] of completed) {
+    await modelsSequelize().query(
+      `UPDATE certificate_jobs SET done = done + :count, total = GREATEST(total, done + :count), heartbeat_at = now()
+       WHERE id = :jobId`,
+      { transaction, replacements: { jobId, count } },
+    );
+  }
+}
+
 interface PassedEnrolment {
   id: string;
   user_id: string | null;
@@ -161,19 +181,82 @@ interface PassedEnrolment {
   company_name: string | null;
 }
 
+/** An issued certificate still without its PDF: what rendering and recording it need. */
+interface PendingCertificate {
+  id: string;
+  jobId: string | null;
+  sessionId: string;
+  number: string;
+  verificationCode: string;
+  holderUserId: string | null;
+  holderName: string;
+  holderEmail: string;
+  companyName: string | null;
+  courseTitle: string;
+  issuedAt: Date;
+  issuedOn: string;
+  keyId: string;
+}
+
 /**
- * Numbers, signs and records the next certificates, in one transaction: the year's counter row
- * stays locked until commit, so numbers are gapless even when a worker dies (its transaction,
- * numbers included, is rolled back).
+ * Wall time of each phase of a batch, in milliseconds, logged when it ends. Rendering runs on
+ * other threads while the next chunk is numbered, so the phases overlap and do not add up to the
+ * batch's duration.
+ */
+interface BatchTimings {
+  /** Numbering, signing and recording a chunk: the issuing transaction. */
+  issue: number;
+  /** Building and signing the credentials, within `issue`. */
+  sign: number;
+  /** Waiting for a chunk's PDFs. */
+  render: number;
+  /** Copying the PDFs into the document store. */
+  store: number;
+  /** Recording the PDFs and queuing the e-mails: the completing transaction. */
+  record: number;
+}
+
+/**
+ * The year's next `count` numbers of a series, in one statement: the counter row stays locked
+ * until the caller's transaction ends, as with nextReference, so numbers are gapless.
+ */
+async function nextReferences(
+  transaction: Transaction,
+  series: string,
+  year: number,
+  digits: number,
+  count: number,
+): Promise<string[]> {
+  const [row] = await modelsSequelize().query<{ last_value: number }>(
+    `INSERT INTO reference_counters (series, year, last_value) VALUES (:series, :year, :count)
+     ON CONFLICT (series, year) DO UPDATE SET last_value = reference_counters.last_value + :count
+     RETURNING last_value`,
+    { type: QueryTypes.SELECT, transaction, replacements: { series, year, count } },
+  );
+  if (!row) throw new Error("reference counter did not answer");
+  const first = row.last_value - count + 1;
+  return Array.from(
+    { length: count },
+    (_, index) => `${series}-${year}-${String(first + index).padStart(digits, "0")}`,
+  );
+}
+
+/**
+ * Numbers, signs and records the next certificates, in one transaction of a few statements
+ * whatever their number: the year's counter row stays locked until commit, so numbers are gapless
+ * even when a worker dies (its transaction, numbers included, is rolled back).
  */
 async function issueNextCertificates(
   deps: CertificateIssuing,
   job: CertificateJob,
   session: TrainingSession,
   actor: Actor,
-): Promise<number> {
-  return deps.sequelize.transaction(async (transaction) => {
-    const enrolments = await modelsSequelize().query<PassedEnrolment>(
+  timings: BatchTimings,
+): Promise<PendingCertificate[]> {
+  const started = performance.now();
+  const issued = await deps.sequelize.transaction(async (transaction) => {
+    const sequelize = modelsSequelize();
+    const enrolments = await sequelize.query<PassedEnrolment>(
       `SELECT e.id, e.user_id, e.company_id, e.holder_name, e.holder_email, co.name AS company_name
        FROM enrolments e LEFT JOIN companies co ON co.id = e.company_id
        WHERE ${AWAITING_CERTIFICATE}
@@ -182,16 +265,31 @@ async function issueNextCertificates(
        FOR UPDATE OF e SKIP LOCKED`,
       { type: QueryTypes.SELECT, transaction, replacements: { sessionId: session.id, limit: ISSUE_CHUNK } },
     );
+    if (enrolments.length === 0) return [];
     const issuedAt = deps.clock.now();
     const issuedOn = localDate(issuedAt);
-    for (const enrolment of enrolments) {
-      const number = await nextReference(transaction, "PN", Number(issuedOn.slice(0, 4)), 6);
-      const verificationCode = newVerificationCode();
-      const certificateId = randomUUID();
+    const numbers = await nextReferences(transaction, "PN", Number(issuedOn.slice(0, 4)), 6, enrolments.length);
+    const signing = performance.now();
+    const certificates = enrolments.map((enrolment, index) => {
+      const certificate: PendingCertificate = {
+        id: randomUUID(),
+        jobId: job.id,
+        sessionId: session.id,
+        number: numbers[index] ?? "",
+        verificationCode: newVerificationCode(),
+        holderUserId: enrolment.user_id,
+        holderName: enrolment.holder_name,
+        holderEmail: enrolment.holder_email,
+        companyName: enrolment.company_name,
+        courseTitle: session.title,
+        issuedAt,
+        issuedOn,
+        keyId: deps.signer.keyId,
+      };
       const credential = buildCredential(
         {
-          certificateId,
-          number,
+          certificateId: certificate.id,
+          number: certificate.number,
           holderName: enrolment.holder_name,
           companyName: enrolment.company_name,
           courseTitle: session.title,
@@ -199,51 +297,90 @@ async function issueNextCertificates(
           sessionStartsAt: session.startsAt,
           sessionEndsAt: session.endsAt,
           issuedAt,
-          verificationUrl: verificationUrlOf(deps.publicUrl, verificationCode),
+          verificationUrl: verificationUrlOf(deps.publicUrl, certificate.verificationCode),
         },
         deps.signer,
         deps.publicUrl,
       );
-      const certificate = await Certificate.create(
-        {
-          id: certificateId,
-          enrolmentId: enrolment.id,
-          sessionId: session.id,
-          number,
-          verificationCode,
-          holderUserId: enrolment.user_id,
-          holderName: enrolment.holder_name,
-          holderEmail: enrolment.holder_email,
-          companyId: enrolment.company_id,
-          companyName: enrolment.company_name,
-          courseTitle: session.title,
+      return { certificate, enrolment, credential: JSON.stringify(credential) };
+    });
+    timings.sign += performance.now() - signing;
+    const column = <T>(pick: (item: (typeof certificates)[number]) => T): T[] => certificates.map(pick);
+    await sequelize.query(
+      `INSERT INTO certificates (id, enrolment_id, session_id, number, verification_code, holder_user_id, holder_name,
+         holder_email, company_id, company_name, course_title, issued_at, issued_on, key_id, credential, job_id)
+       SELECT id, enrolment_id, $1, number, verification_code, holder_user_id, holder_name, holder_email, company_id,
+         company_name, $2, $3, $4, $5, credential::jsonb, $6
+       FROM unnest($7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::uuid[], $12::text[], $13::text[], $14::uuid[],
+         $15::text[], $16::text[])
+         AS c(id, enrolment_id, number, verification_code, holder_user_id, holder_name, holder_email, company_id,
+           company_name, credential)`,
+      {
+        transaction,
+        bind: [
+          session.id,
+          session.title,
           issuedAt,
           issuedOn,
-          keyId: deps.signer.keyId,
-          credential: credential as unknown as Record<string, unknown>,
-          pdfKey: null,
-          pdfSha256: null,
-          pdfSize: null,
-          jobId: job.id,
-          revokedAt: null,
-          revokedBy: null,
-          revocationReason: null,
-        },
-        { transaction },
-      );
-      await recordAudit(transaction, actor, {
-        action: "certificate.issued",
-        entityType: "certificate",
-        entityId: certificate.id,
-        after: { number, enrolmentId: enrolment.id, sessionId: session.id, holderName: enrolment.holder_name },
-      });
-    }
-    if (enrolments.length > 0) {
-      await refreshFastTrack(transaction, { certificateEnrolmentIds: enrolments.map((enrolment) => enrolment.id) });
-    }
-    await refreshProgress(transaction, job.id, session.id);
-    return enrolments.length;
+          deps.signer.keyId,
+          job.id,
+          column((item) => item.certificate.id),
+          column((item) => item.enrolment.id),
+          column((item) => item.certificate.number),
+          column((item) => item.certificate.verificationCode),
+          column((item) => item.enrolment.user_id),
+          column((item) => item.enrolment.holder_name),
+          column((item) => item.enrolment.holder_email),
+          column((item) => item.enrolment.company_id),
+          column((item) => item.enrolment.company_name),
+          column((item) => item.credential),
+        ],
+      },
+    );
+    // One audit event per certificate, as recordAudit writes it; the trigger chains them in order.
+    await sequelize.query(
+      `INSERT INTO audit_events (actor_id, actor_role, action, entity_type, entity_id, before, after, ip, request_id,
+         position, previous_hash, hash)
+       SELECT $1, $2, 'certificate.issued', 'certificate', entity_id, NULL, after::jsonb, $3, $4, 0, '', ''
+       FROM unnest($5::text[], $6::text[]) WITH ORDINALITY AS a(entity_id, after, position)
+       ORDER BY position`,
+      {
+        transaction,
+        bind: [
+          actor.userId,
+          actor.role,
+          actor.ip,
+          actor.requestId,
+          column((item) => item.certificate.id),
+          column((item) =>
+            JSON.stringify({
+              number: item.certificate.number,
+              enrolmentId: item.enrolment.id,
+              sessionId: session.id,
+              holderName: item.enrolment.holder_name,
+            }),
+          ),
+        ],
+      },
+    );
+    await refreshFastTrack(transaction, { certificateEnrolmentIds: enrolments.map((enrolment) => enrolment.id) });
+    return certificates.map((item) => item.certificate);
   });
+  timings.issue += performance.now() - started;
+  return issued;
+}
+
+/** Certificates of the job issued without their PDF (a worker died in between), in number order. */
+async function unfinishedCertificates(jobId: string, limit: number): Promise<PendingCertificate[]> {
+  return modelsSequelize().query<PendingCertificate>(
+    `SELECT id, job_id AS "jobId", session_id AS "sessionId", number, verification_code AS "verificationCode",
+       holder_user_id AS "holderUserId", holder_name AS "holderName", holder_email AS "holderEmail",
+       company_name AS "companyName", course_title AS "courseTitle", issued_at AS "issuedAt",
+       issued_on::text AS "issuedOn", key_id AS "keyId"
+     FROM certificates WHERE job_id = :jobId AND pdf_key IS NULL
+     ORDER BY number LIMIT :limit`,
+    { type: QueryTypes.SELECT, replacements: { jobId, limit } },
+  );
 }
 
 /** The batch acts for the person who asked for it. */
@@ -252,71 +389,171 @@ async function batchActor(job: CertificateJob): Promise<Actor> {
   return { ...SYSTEM_ACTOR, userId: job.requestedBy, role: requester?.role ?? null, requestId: job.requestId };
 }
 
-/**
- * The PDF of an issued certificate: rendered to a temporary file renamed when complete, copied to
- * the document store (complete or absent, never half), then recorded with the holder's e-mail.
- * Run again after a crash, it redoes only what was not recorded.
- */
-export async function completeCertificate(
+function pdfDataOf(
   deps: CertificateIssuing,
-  certificateId: string,
+  certificate: PendingCertificate,
   session: TrainingSession,
-): Promise<void> {
-  const certificate = await Certificate.findByPk(certificateId);
-  if (!certificate || certificate.pdfKey !== null) return;
-  const temporary = path.join(os.tmpdir(), `moussanada-certificate-${randomBytes(8).toString("hex")}.pdf`);
+): CertificatePdfData {
+  return {
+    number: certificate.number,
+    holderName: certificate.holderName,
+    companyName: certificate.companyName,
+    courseTitle: certificate.courseTitle,
+    city: session.city,
+    sessionStartsAt: session.startsAt,
+    sessionEndsAt: session.endsAt,
+    issuedAt: certificate.issuedAt,
+    verificationUrl: verificationUrlOf(deps.publicUrl, certificate.verificationCode),
+    verificationCode: certificate.verificationCode,
+    keyId: certificate.keyId,
+  };
+}
+
+/** PDFs copied into the store at once: enough to overlap the disk's flushes, few open files. */
+const STORE_CONCURRENCY = 8;
+
+interface StoredPdf {
+  certificate: PendingCertificate;
+  key: string;
+  sha256: string;
+  size: number;
+}
+
+/**
+ * Copies a rendered PDF into the document store (complete or absent, never half) through a
+ * scratch file: the store takes files. The scratch file needs no flush: only the store's copy is
+ * ever referenced.
+ */
+async function storePdf(store: DocumentStore, pdf: Buffer): Promise<string> {
+  const scratch = path.join(os.tmpdir(), `moussanada-certificate-${randomBytes(8).toString("hex")}.pdf`);
   const key = newStorageKey();
   try {
-    await renderCertificatePdfToFile(
-      {
-        number: certificate.number,
-        holderName: certificate.holderName,
-        companyName: certificate.companyName,
-        courseTitle: certificate.courseTitle,
-        city: session.city,
-        sessionStartsAt: session.startsAt,
-        sessionEndsAt: session.endsAt,
-        issuedAt: certificate.issuedAt,
-        verificationUrl: verificationUrlOf(deps.publicUrl, certificate.verificationCode),
-        verificationCode: certificate.verificationCode,
-        keyId: certificate.keyId,
-      },
-      temporary,
-    );
-    const [sha256, { size }] = await Promise.all([sha256File(temporary), stat(temporary)]);
-    await deps.store.putFile(key, temporary, "application/pdf");
-    const recorded = await deps.sequelize.transaction(async (transaction) => {
-      const locked = await Certificate.findByPk(certificateId, { transaction, lock: transaction.LOCK.UPDATE });
-      if (!locked || locked.pdfKey !== null) return false;
-      await locked.update({ pdfKey: key, pdfSha256: sha256, pdfSize: size }, { transaction });
-      await queueCertificateIssuedEmail(deps, transaction, locked);
-      if (locked.jobId) await refreshProgress(transaction, locked.jobId, locked.sessionId);
-      return true;
-    });
-    // Another worker recorded its own copy first: ours is not referenced by anything.
-    if (!recorded) await deps.store.remove(key);
+    await writeFile(scratch, pdf, { mode: 0o600, flag: "wx" });
+    await store.putFile(key, scratch, "application/pdf");
+    return key;
   } catch (error) {
-    await deps.store.remove(key).catch(() => undefined);
+    await store.remove(key).catch(() => undefined);
     throw error;
   } finally {
-    await rm(temporary, { force: true });
+    await rm(scratch, { force: true });
   }
 }
 
-async function holderLocale(transaction: Transaction, certificate: Certificate): Promise<Locale> {
-  if (!certificate.holderUserId) return "fr";
-  const holder = await User.findByPk(certificate.holderUserId, { transaction, attributes: ["locale"] });
-  return holder?.locale ?? "fr";
+/** A chunk's PDFs, in its order, from the render threads (or this thread for a small batch). */
+async function renderPdfs(
+  deps: CertificateIssuing,
+  certificates: readonly PendingCertificate[],
+  session: TrainingSession,
+  renderer: CertificateRenderer,
+): Promise<Buffer[]> {
+  return Promise.all(certificates.map((certificate) => renderer.render(pdfDataOf(deps, certificate, session))));
 }
 
-async function queueCertificateIssuedEmail(
-  deps: CertificateDeps,
-  transaction: Transaction,
-  certificate: Certificate,
+/**
+ * Rendered PDFs copied to the document store, then recorded with the holders' e-mails in one
+ * transaction. Run again after a crash, the batch redoes only what was not recorded; a PDF another
+ * worker recorded first is removed from the store.
+ */
+async function storeAndRecord(
+  deps: CertificateIssuing,
+  certificates: readonly PendingCertificate[],
+  pdfs: readonly Buffer[],
+  timings: BatchTimings,
 ): Promise<void> {
-  const locale = await holderLocale(transaction, certificate);
-  if (!certificate.pdfKey) return;
-  await queueEmail(transaction, {
+  let started = performance.now();
+  const stored: StoredPdf[] = [];
+  try {
+    for (let index = 0; index < pdfs.length; index += STORE_CONCURRENCY) {
+      const slice = pdfs.slice(index, index + STORE_CONCURRENCY);
+      const settled = await Promise.allSettled(slice.map((pdf) => storePdf(deps.store, pdf)));
+      settled.forEach((result, offset) => {
+        const certificate = certificates[index + offset];
+        const pdf = slice[offset];
+        if (result.status !== "fulfilled" || !certificate || !pdf) return;
+        stored.push({
+          certificate,
+          key: result.value,
+          // Hashed from memory: the bytes written are these.
+          sha256: createHash("sha256").update(pdf).digest("hex"),
+          size: pdf.length,
+        });
+      });
+      const failed = settled.find((result) => result.status === "rejected");
+      if (failed) throw failed.reason;
+    }
+  } catch (error) {
+    await Promise.all(stored.map(({ key }) => deps.store.remove(key).catch(() => undefined)));
+    throw error;
+  }
+  timings.store += performance.now() - started;
+
+  started = performance.now();
+  let recordedKeys: Set<string>;
+  try {
+    recordedKeys = await recordPdfs(deps, stored);
+  } catch (error) {
+    await Promise.all(stored.map(({ key }) => deps.store.remove(key).catch(() => undefined)));
+    throw error;
+  }
+  timings.record += performance.now() - started;
+  // Another worker recorded its own copy first: ours are not referenced by anything.
+  await Promise.all(
+    stored.filter(({ key }) => !recordedKeys.has(key)).map(({ key }) => deps.store.remove(key).catch(() => undefined)),
+  );
+}
+
+/**
+ * Records the stored PDFs of the certificates still without one and queues their e-mails, in
+ * one transaction; returns the keys recorded. The update takes each row's lock and skips rows
+ * another worker completed meanwhile.
+ */
+async function recordPdfs(deps: CertificateIssuing, stored: readonly StoredPdf[]): Promise<Set<string>> {
+  return deps.sequelize.transaction(async (transaction) => {
+    const updated = await modelsSequelize().query<{ id: string; pdf_key: string; locale: Locale | null }>(
+      `WITH stored AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[]) AS s(id, pdf_key, pdf_sha256, pdf_size)
+       ), updated AS (
+         UPDATE certificates c SET pdf_key = s.pdf_key, pdf_sha256 = s.pdf_sha256, pdf_size = s.pdf_size,
+           updated_at = now()
+         FROM stored s WHERE c.id = s.id AND c.pdf_key IS NULL
+         RETURNING c.id, c.pdf_key, c.holder_user_id
+       )
+       SELECT updated.id, updated.pdf_key, u.locale FROM updated LEFT JOIN users u ON u.id = updated.holder_user_id`,
+      {
+        type: QueryTypes.SELECT,
+        transaction,
+        bind: [
+          stored.map((item) => item.certificate.id),
+          stored.map((item) => item.key),
+          stored.map((item) => item.sha256),
+          stored.map((item) => item.size),
+        ],
+      },
+    );
+    const localeOf = new Map(updated.map((row) => [row.id, row.locale ?? "fr"] as const));
+    const recorded = stored.filter((item) => localeOf.has(item.certificate.id));
+    await queueEmails(
+      transaction,
+      recorded.map(({ certificate, key }) =>
+        certificateIssuedEmail(deps, certificate, key, localeOf.get(certificate.id) ?? "fr"),
+      ),
+    );
+    const completed = new Map<string, number>();
+    for (const { certificate } of recorded) {
+      if (certificate.jobId) completed.set(certificate.jobId, (completed.get(certificate.jobId) ?? 0) + 1);
+    }
+    await addProgress(transaction, completed);
+    return new Set(recorded.map(({ key }) => key));
+  });
+}
+
+function certificateIssuedEmail(
+  deps: CertificateDeps,
+  certificate: PendingCertificate,
+  pdfKey: string,
+  locale: Locale,
+): EmailToQueue {
+  return {
     to: certificate.holderEmail,
     template: "certificate-issued",
     locale,
@@ -328,17 +565,17 @@ async function queueCertificateIssuedEmail(
       verificationUrl: verificationUrlOf(deps.publicUrl, certificate.verificationCode),
       certificatesUrl: `${deps.publicUrl}/mes-formations`,
     },
-    attachments: [
-      {
-        filename: certificatePdfName(certificate),
-        contentType: "application/pdf",
-        storageKey: certificate.pdfKey,
-      },
-    ],
-  });
+    attachments: [{ filename: certificatePdfName(certificate), contentType: "application/pdf", storageKey: pdfKey }],
+  };
 }
 
-export function certificatePdfName(certificate: Certificate): string {
+async function holderLocale(transaction: Transaction, certificate: Certificate): Promise<Locale> {
+  if (!certificate.holderUserId) return "fr";
+  const holder = await User.findByPk(certificate.holderUserId, { transaction, attributes: ["locale"] });
+  return holder?.locale ?? "fr";
+}
+
+export function certificatePdfName(certificate: Pick<Certificate, "number">): string {
   return `permis-numerique-${certificate.number}.pdf`;
 }
 
@@ -362,6 +599,7 @@ export async function processCertificateJob(deps: CertificateIssuing, jobId: str
     "UPDATE certificates SET job_id = :jobId WHERE session_id = :sessionId AND pdf_key IS NULL AND job_id IS DISTINCT FROM :jobId",
     { replacements: { jobId, sessionId: session.id } },
   );
+  await refreshProgress(null, jobId, session.id);
   // Alive is not the same as fast: the heartbeat does not wait for the next certificate.
   const heartbeat = setInterval(
     () =>
@@ -374,35 +612,98 @@ export async function processCertificateJob(deps: CertificateIssuing, jobId: str
         .catch((error: unknown) => deps.logger.warn({ err: error, jobId }, "certificate batch heartbeat failed")),
     Math.max(100, Math.floor(deps.staleJobAfterMs / 3)),
   );
+  const started = performance.now();
+  await job.reload();
+  // Render threads cost their start (about a second); a small batch renders in this thread.
+  const renderer = job.total - job.done >= RENDER_THREADS_FROM ? startRenderPool() : inlineRenderer();
+  const timings: BatchTimings = { issue: 0, sign: 0, render: 0, store: 0, record: 0 };
   try {
-    await issueWholeBatch(deps, job, session);
+    await issueWholeBatch(deps, job, session, renderer, timings);
   } finally {
     clearInterval(heartbeat);
+    await renderer.close();
   }
   await refreshProgress(null, jobId, session.id);
   await sequelize.query(
     "UPDATE certificate_jobs SET status = 'succeeded', finished_at = now(), worker_id = NULL WHERE id = :jobId",
     { replacements: { jobId } },
   );
-  deps.logger.info({ jobId, sessionId: session.id }, "certificate batch finished");
+  await job.reload();
+  deps.logger.info(
+    {
+      jobId,
+      sessionId: session.id,
+      certificates: job.done,
+      ms: Math.round(performance.now() - started),
+      renderThreads: renderer.threads,
+      phases: {
+        ...Object.fromEntries(Object.entries(timings).map(([phase, ms]) => [phase, Math.round(ms)])),
+        renderInThreads: Math.round(renderer.renderMs),
+      },
+    },
+    "certificate batch finished",
+  );
 }
 
-async function issueWholeBatch(deps: CertificateIssuing, job: CertificateJob, session: TrainingSession): Promise<void> {
-  const jobId = job.id;
-  const actor = await batchActor(job);
+/** Chunks whose PDFs are queued on the render threads at once: the threads never wait for the next. */
+const CHUNKS_IN_RENDER = 2;
+
+/** The promise, marked as handled: it may reject while the batch awaits something else. */
+function observed<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/**
+ * Certificates left without their PDF first, then chunk after chunk, as a pipeline: while the
+ * render threads draw two chunks, the next chunk is numbered and signed and the previous one is
+ * stored and recorded, so the threads, the database and the disk work at the same time.
+ */
+async function issueWholeBatch(
+  deps: CertificateIssuing,
+  job: CertificateJob,
+  session: TrainingSession,
+  renderer: CertificateRenderer,
+  timings: BatchTimings,
+): Promise<void> {
   for (;;) {
-    const unfinished = await Certificate.findAll({
-      where: { jobId, pdfKey: null },
-      attributes: ["id"],
-      order: [["number", "ASC"]],
-      limit: ISSUE_CHUNK,
-    });
-    if (unfinished.length > 0) {
-      for (const certificate of unfinished) await completeCertificate(deps, certificate.id, session);
-      continue;
+    const unfinished = await unfinishedCertificates(job.id, ISSUE_CHUNK);
+    if (unfinished.length === 0) break;
+    const started = performance.now();
+    const pdfs = await renderPdfs(deps, unfinished, session, renderer);
+    timings.render += performance.now() - started;
+    await storeAndRecord(deps, unfinished, pdfs, timings);
+  }
+  const actor = await batchActor(job);
+  const issue = () => observed(issueNextCertificates(deps, job, session, actor, timings));
+  const rendering: Array<{ certificates: PendingCertificate[]; pdfs: Promise<Buffer[]> }> = [];
+  let next = issue();
+  let finishing: Promise<void> = Promise.resolve();
+  let issuing = true;
+  try {
+    for (;;) {
+      if (issuing) {
+        const certificates = await next;
+        if (certificates.length > 0) {
+          rendering.push({ certificates, pdfs: observed(renderPdfs(deps, certificates, session, renderer)) });
+          next = issue();
+        } else issuing = false;
+        if (issuing && rendering.length < CHUNKS_IN_RENDER) continue;
+      }
+      const oldest = rendering.shift();
+      if (!oldest) break;
+      const started = performance.now();
+      const pdfs = await oldest.pdfs;
+      timings.render += performance.now() - started;
+      // One chunk is stored and recorded at a time: chunks complete in order, memory stays bounded.
+      await finishing;
+      finishing = observed(storeAndRecord(deps, oldest.certificates, pdfs, timings));
     }
-    const issued = await issueNextCertificates(deps, job, session, actor);
-    if (issued === 0) return;
+    await finishing;
+  } catch (error) {
+    // Nothing of this batch runs on behind the error: the job is retried from the database's state.
+    await Promise.allSettled([next, finishing, ...rendering.map(({ pdfs }) => pdfs)]);
+    throw error;
   }
 }
 
@@ -527,13 +828,17 @@ const VERIFICATION_CODE = /^[A-Za-z0-9_-]{22,64}$/;
 /** A public check of a code; each check of an existing certificate is counted. */
 export async function verifyCertificateCode(code: string): Promise<Certificate> {
   if (!VERIFICATION_CODE.test(code)) throw AppError.notFound();
-  const certificate = await Certificate.findOne({
-    where: { verificationCode: code },
-    attributes: ["id", "number", "holderName", "issuedOn", "courseTitle", "status", "revokedAt"],
-  });
+  // One statement finds and counts: the busiest public endpoint makes one round trip.
+  const [certificate] = await modelsSequelize().query<Certificate>(
+    `WITH found AS (
+       SELECT id, number, holder_name, issued_on, course_title, status, revoked_at
+         FROM certificates WHERE verification_code = :code
+     ), counted AS (
+       INSERT INTO certificate_verifications (certificate_id) SELECT id FROM found
+     )
+     SELECT * FROM found`,
+    { replacements: { code }, type: QueryTypes.SELECT, model: Certificate, mapToModel: true },
+  );
   if (!certificate) throw AppError.notFound();
-  await modelsSequelize().query("INSERT INTO certificate_verifications (certificate_id) VALUES (:id)", {
-    replacements: { id: certificate.id },
-  });
   return certificate;
 }

@@ -13,26 +13,25 @@ export function base58btcEncode(bytes: Uint8Array): string {
   let zeros = 0;
   while (zeros < bytes.length && bytes[zeros] === 0) zeros++;
 
-  const digits: number[] = []; // base 58, least significant first
+  // log(256) / log(58) < 1.37 digits per byte; typed digits and integer division, because every
+  // certificate's signature goes through here.
+  const digits = new Uint8Array(Math.ceil((bytes.length - zeros) * 1.37) + 1); // least significant first
+  let length = 0;
   for (let index = zeros; index < bytes.length; index++) {
     let carry = bytes[index] ?? 0;
-    for (let position = 0; position < digits.length; position++) {
+    for (let position = 0; position < length; position++) {
       carry += (digits[position] ?? 0) * 256;
       digits[position] = carry % 58;
-      carry = Math.floor(carry / 58);
+      carry = (carry / 58) | 0;
     }
     while (carry > 0) {
-      digits.push(carry % 58);
-      carry = Math.floor(carry / 58);
+      digits[length++] = carry % 58;
+      carry = (carry / 58) | 0;
     }
   }
-  return (
-    "1".repeat(zeros) +
-    digits
-      .reverse()
-      .map((digit) => ALPHABET.charAt(digit))
-      .join("")
-  );
+  let text = "1".repeat(zeros);
+  for (let position = length - 1; position >= 0; position--) text += ALPHABET.charAt(digits[position] ?? 0);
+  return text;
 }
 
 /** Throws on any character outside the alphabet (0, O, I, l, spaces…). */

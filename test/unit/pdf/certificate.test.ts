@@ -249,6 +249,69 @@ describe("Permis Numérique certificate PDF", function () {
     }
   });
 
+  it("rendered after certificates with other French and Arabic names, keeps the bytes and the text it has alone", async function () {
+    this.timeout(180_000);
+    // Holders, companies, courses and cities in both scripts, with letters in several joining forms
+    // and the lam-alef ligature: what the shaping and layout caches keep from one certificate must
+    // not change the next one's glyphs or its text layer.
+    const holders: Array<[holderName: string, companyName: string | null, courseTitle: string, city: string]> = [
+      ["Zoé-Léa Benali لحلو Chraïbi", null, "مدخل إلى الرقمنة — فاس", "Tanger"],
+      // Rendered after the one above with a glyph cache shared between documents, "العلوي" lost
+      // its ع from the text layer: the bug that made glyphs a document's own.
+      ["Zoé-Léa العلوي", "شركة النور للخدمات", "Initiation au numérique — promotion nationale", "Tanger"],
+      ["فاطمة الزهراء بنعلي", "Boulangerie الأمل", "مدخل إلى الرقمنة — فاس", "Tanger"],
+      ["لالة لبنى الإدريسي", "Café لالة SARL", "Initiation au numérique — Fès", "فاس"],
+      ["محمد أمين العلوي", null, "Facturation électronique (niveau 2)", "Casablanca-Settat"],
+      ["Aïcha Lahlou", "Atlas Textiles SARL", "مدخل إلى الرقمنة — فاس", "فاس"],
+    ];
+    const batch = holders.map(([holderName, companyName, courseTitle, city], index) => ({
+      ...typical,
+      number: `PN-2026-${String(300 + index).padStart(6, "0")}`,
+      holderName,
+      companyName,
+      courseTitle,
+      city,
+      verificationCode: `${typical.verificationCode.slice(0, 20)}x${index}`,
+      verificationUrl: `${typical.verificationUrl.slice(0, -2)}x${index}`,
+    }));
+    // In this order, each after the ones before it: the caches are as a batch leaves them.
+    const afterOthers = [];
+    for (const data of batch) afterOthers.push(await renderCertificatePdf(data));
+
+    const moduleUrl = new URL("../../../server/pdf/certificate.ts", import.meta.url).href;
+    const script = path.join(directory, "render-one-alone.mts");
+    await writeFile(
+      script,
+      [
+        'import { writeFile } from "node:fs/promises";',
+        `import { renderCertificatePdf } from ${JSON.stringify(moduleUrl)};`,
+        "const data = JSON.parse(process.argv[2], (key, value) => (/At$/.test(key) ? new Date(value) : value));",
+        "await writeFile(process.argv[3], await renderCertificatePdf(data));",
+      ].join("\n"),
+    );
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+    for (const [index, data] of batch.entries()) {
+      const alone = path.join(directory, `alone-holder-${index}.pdf`);
+      const after = path.join(directory, `after-others-${index}.pdf`);
+      await writeFile(after, afterOthers[index] ?? Buffer.alloc(0));
+      const child = spawnSync(process.execPath, ["--import", "tsx", script, JSON.stringify(data), alone], {
+        cwd: root,
+        encoding: "utf8",
+      });
+      expect(child.status, child.stderr).to.equal(0);
+      const textOf = (file: string, mode: string[] = []) =>
+        run("pdftotext", [...mode, file, "-"]).stdout.replace(/[\u202A-\u202C]/g, "");
+      // pdftotext reads words back in logical order (with -raw, as drawn: a ligature's letters apart).
+      for (const word of data.holderName.split(" ")) {
+        expect(textOf(alone), data.holderName).to.include(word);
+        expect(textOf(after), data.holderName).to.include(word);
+      }
+      const expectedText = textOf(alone, ["-raw"]);
+      expect(textOf(after, ["-raw"]), data.holderName).to.equal(expectedText);
+      expect((await readFile(alone)).equals(afterOthers[index] ?? Buffer.alloc(0)), data.holderName).to.equal(true);
+    }
+  });
+
   it("has a QR code that decodes to exactly the verification URL", () => {
     expect(decodeQr("typical")).to.equal(typical.verificationUrl);
     expect(decodeQr("long")).to.equal(long.verificationUrl);
