@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import pg from "pg";
 import { makeWorkerUtils, run, type Runner, type Task, type WorkerEvents } from "graphile-worker";
 import {
   ACCOUNT_LINK_REQUEST_TASK,
@@ -142,11 +143,15 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
       else log.debug(meta ?? {}, message);
     }),
   });
-  const stopSweeper = sweepStaleCertificateJobs(options, workerLog);
-  const stopLiveness = keepWorkersAlive(options, workerIds, workerLog);
-  void runner.promise.finally(() => {
-    stopSweeper();
-    stopLiveness();
+  // The sweepers' own pool, to handle its errors: PostgreSQL stopping (shutdown, restart) ends its
+  // idle connections, and an unhandled pool error would end the process.
+  const sweepersPool = new pg.Pool({ connectionString: options.connectionString, max: 2 });
+  sweepersPool.on("error", (error) => workerLog.debug({ err: error }, "worker sweepers: idle connection lost"));
+  const stopSweeper = sweepStaleCertificateJobs(options, sweepersPool, workerLog);
+  const stopLiveness = keepWorkersAlive(options, sweepersPool, workerIds, workerLog);
+  void runner.promise.finally(async () => {
+    await Promise.all([stopSweeper(), stopLiveness()]);
+    await sweepersPool.end().catch(() => undefined);
   });
   return runner;
 }
@@ -156,8 +161,8 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
  * Every instance watches the batches' heartbeats; one that went silent is unlocked and queued
  * again under its key, and the next worker resumes it where the database says it stopped.
  */
-function sweepStaleCertificateJobs(options: WorkerOptions, log: Logger): () => void {
-  const utilsPromise = makeWorkerUtils({ connectionString: options.connectionString });
+function sweepStaleCertificateJobs(options: WorkerOptions, pgPool: pg.Pool, log: Logger): () => Promise<void> {
+  const utilsPromise = makeWorkerUtils({ pgPool });
   let running = false;
   const sweep = async () => {
     if (running) return;
@@ -183,9 +188,9 @@ function sweepStaleCertificateJobs(options: WorkerOptions, log: Logger): () => v
   };
   const timer = setInterval(() => void sweep(), Math.max(250, Math.floor(options.staleJobAfterMs / 2)));
   timer.unref();
-  return () => {
+  return async () => {
     clearInterval(timer);
-    void utilsPromise.then((utils) => utils.release()).catch(() => undefined);
+    await utilsPromise.then((utils) => utils.release()).catch(() => undefined);
   };
 }
 
@@ -196,8 +201,13 @@ function sweepStaleCertificateJobs(options: WorkerOptions, log: Logger): () => v
  * kill may then go twice, which beats four hours late). DELETE … RETURNING gives each dead worker
  * to exactly one sweeper.
  */
-function keepWorkersAlive(options: WorkerOptions, workerIds: ReadonlySet<string>, log: Logger): () => void {
-  const utilsPromise = makeWorkerUtils({ connectionString: options.connectionString });
+function keepWorkersAlive(
+  options: WorkerOptions,
+  pgPool: pg.Pool,
+  workerIds: ReadonlySet<string>,
+  log: Logger,
+): () => Promise<void> {
+  const utilsPromise = makeWorkerUtils({ pgPool });
   const staleSeconds = options.staleJobAfterMs / 1000;
   const beat = async () => {
     if (workerIds.size === 0) return;
@@ -237,9 +247,9 @@ function keepWorkersAlive(options: WorkerOptions, workerIds: ReadonlySet<string>
   tick();
   const timer = setInterval(tick, Math.max(250, Math.floor(options.staleJobAfterMs / 3)));
   timer.unref();
-  return () => {
+  return async () => {
     clearInterval(timer);
-    void utilsPromise
+    await utilsPromise
       .then(async (utils) => {
         // A worker that stops cleanly is not dead: nothing of its to hand over.
         if (workerIds.size > 0) {

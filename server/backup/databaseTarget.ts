@@ -3,7 +3,12 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config/index.js";
 import { EMBEDDED_DATABASE_NAME, enableApplicationLogin } from "../db/connection.js";
-import { embeddedPostgresMajor, startEmbeddedPostgres } from "../db/embeddedPostgres.js";
+import {
+  embeddedPostgresMajor,
+  embeddedUrl,
+  runningPostmaster,
+  startEmbeddedPostgres,
+} from "../db/embeddedPostgres.js";
 import type { Logger } from "../logger.js";
 import { BackupError, describeUrl } from "./pgTools.js";
 
@@ -15,44 +20,6 @@ export interface DatabaseTarget {
   description: string;
   /** Stops the embedded server if this process started it. */
   release(): Promise<void>;
-}
-
-// The embedded server's superuser, as server/db/embeddedPostgres.ts creates it (127.0.0.1 only).
-const EMBEDDED_SUPERUSER = "postgres";
-const EMBEDDED_PASSWORD = "moussanada-local";
-
-export interface RunningPostmaster {
-  pid: number;
-  port: number;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, under another user (postgres runs as its own user when we are root).
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * The embedded server picks a free port at each start and writes it nowhere but postmaster.pid
- * (line 1 the pid, line 4 the port). A live pid there means `npm start` (or another command) is
- * running it: we connect to it rather than start our own, which would stop theirs.
- */
-export async function runningPostmaster(clusterDir: string): Promise<RunningPostmaster | null> {
-  const text = await fs.readFile(path.join(clusterDir, "postmaster.pid"), "utf8").catch(() => null);
-  if (text === null) return null;
-  const lines = text.split("\n");
-  const pid = Number(lines[0]?.trim());
-  const port = Number(lines[3]?.trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
-  return isAlive(pid) ? { pid, port } : null;
-}
-
-export function embeddedUrl(port: number, databaseName = EMBEDDED_DATABASE_NAME): string {
-  return `postgres://${EMBEDDED_SUPERUSER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${databaseName}`;
 }
 
 /**
@@ -83,7 +50,12 @@ export async function openDatabaseTarget(
     release,
   });
   const running = await runningPostmaster(clusterDir);
-  if (running) return embeddedTarget(embeddedUrl(running.port), `running, port ${running.port}`, async () => undefined);
+  if (running)
+    return embeddedTarget(
+      embeddedUrl(running.port, EMBEDDED_DATABASE_NAME),
+      `running, port ${running.port}`,
+      async () => undefined,
+    );
   const versionFile = path.join(clusterDir, "PG_VERSION");
   if (purpose === "backup") {
     if (!existsSync(versionFile)) throw new BackupError(`no local database in ${clusterDir}: nothing to back up`);

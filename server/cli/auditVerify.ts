@@ -7,7 +7,10 @@ import { verifyAuditChain } from "../services/auditChain.js";
 async function main(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger({ ...config, logLevel: "warn" });
-  const database = await openDatabase(config, logger, { applicationName: "moussanada-audit-verify" });
+  const database = await openDatabase(config, logger, {
+    applicationName: "moussanada-audit-verify",
+    shareRunningServer: true,
+  });
   try {
     const report = await verifyAuditChain(database.sequelize);
     if (report.ok) {

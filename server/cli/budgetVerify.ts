@@ -10,7 +10,10 @@ import { createLogger } from "../logger.js";
 async function main(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger({ ...config, logLevel: "warn" });
-  const database = await openDatabase(config, logger, { applicationName: "moussanada-budget-verify" });
+  const database = await openDatabase(config, logger, {
+    applicationName: "moussanada-budget-verify",
+    shareRunningServer: true,
+  });
   try {
     const problems = await verifyLedger(database.sequelize);
     if (problems.length === 0) {

@@ -12,7 +12,7 @@ const USAGE = "usage: npm run db:migrate | db:rollback | db:seed | db:reset  (db
 async function main(command: string | undefined, flags: string[]): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config);
-  const database = await openDatabase(config, logger, { applicationName: "moussanada-cli" });
+  const database = await openDatabase(config, logger, { applicationName: "moussanada-cli", shareRunningServer: true });
   try {
     const { sequelize } = database;
     if (command === "migrate") {

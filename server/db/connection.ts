@@ -4,7 +4,7 @@ import type { Config } from "../config/index.js";
 import type { Logger } from "../logger.js";
 import { initModels } from "../models/index.js";
 import { createSequelize } from "./database.js";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embeddedPostgres.js";
+import { embeddedUrl, runningPostmaster, startEmbeddedPostgres, type EmbeddedDatabase } from "./embeddedPostgres.js";
 import { prepareJobQueue } from "./jobQueue.js";
 import { migrateToLatest } from "./migrator.js";
 
@@ -24,6 +24,11 @@ export interface OpenOptions {
   applicationName?: string;
   /** Bring the schema up to date first (job queue, then our migrations), as the login role. */
   migrate?: boolean;
+  /**
+   * A command run beside `npm start` (db:*, audit:verify, budget:verify): connect to the embedded
+   * server it runs instead of taking it for an orphan of a killed run and stopping it.
+   */
+  shareRunningServer?: boolean;
 }
 
 export const EMBEDDED_DATABASE_NAME = "moussanada";
@@ -33,17 +38,26 @@ const EMBEDDED_APPLICATION_PASSWORD = "moussanada-app-local";
 
 type DatabaseConfig = Pick<Config, "databaseUrl" | "migrationDatabaseUrl" | "dataDir" | "databasePoolMax">;
 
-async function startDatabaseServer(config: DatabaseConfig, logger: Logger) {
+async function startDatabaseServer(config: DatabaseConfig, logger: Logger, shareRunningServer: boolean) {
   if (config.databaseUrl) {
-    return { url: config.databaseUrl, ownerUrl: config.migrationDatabaseUrl ?? config.databaseUrl, embedded: null };
+    const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl;
+    return { url: config.databaseUrl, ownerUrl, embedded: null, local: false };
+  }
+  const clusterDir = path.join(config.dataDir, "postgres");
+  const running = shareRunningServer ? await runningPostmaster(clusterDir) : null;
+  if (running) {
+    // `npm start` in another terminal runs it: use it, and leave it running when done.
+    const url = embeddedUrl(running.port, EMBEDDED_DATABASE_NAME);
+    logger.info({ port: running.port }, "using the embedded PostgreSQL already running");
+    return { url, ownerUrl: url, embedded: null, local: true };
   }
   const embedded = await startEmbeddedPostgres({
-    clusterDir: path.join(config.dataDir, "postgres"),
+    clusterDir,
     databaseName: EMBEDDED_DATABASE_NAME,
     persistent: true,
     logger,
   });
-  return { url: embedded.url, ownerUrl: embedded.url, embedded };
+  return { url: embedded.url, ownerUrl: embedded.url, embedded, local: true };
 }
 
 /**
@@ -90,11 +104,11 @@ export async function openDatabase(
   logger: Logger,
   options: OpenOptions = {},
 ): Promise<DatabaseHandle> {
-  const server = await startDatabaseServer(config, logger);
+  const server = await startDatabaseServer(config, logger, options.shareRunningServer ?? false);
   const { ownerUrl, embedded } = server;
   try {
     if (options.migrate) await migrateDatabase(ownerUrl, logger);
-    const url = embedded ? await enableApplicationLogin(ownerUrl) : server.url;
+    const url = server.local ? await enableApplicationLogin(ownerUrl) : server.url;
     if (url === ownerUrl) {
       logger.warn(
         "the application connects as the schema owner: set MIGRATION_DATABASE_URL so audit rows are protected by roles",

@@ -47,9 +47,35 @@ function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // EPERM: alive, under another user (postgres runs as its own user when we are root).
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+export interface RunningPostmaster {
+  pid: number;
+  port: number;
+}
+
+/**
+ * The embedded server picks a free port at each start and writes it nowhere but postmaster.pid
+ * (line 1 the pid, line 4 the port). A live pid there means `npm start` (or another command) is
+ * running it.
+ */
+export async function runningPostmaster(clusterDir: string): Promise<RunningPostmaster | null> {
+  const text = await fs.readFile(path.join(clusterDir, "postmaster.pid"), "utf8").catch(() => null);
+  if (text === null) return null;
+  const lines = text.split("\n");
+  const pid = Number(lines[0]?.trim());
+  const port = Number(lines[3]?.trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  return isProcessAlive(pid) ? { pid, port } : null;
+}
+
+/** The superuser's connection string to an embedded server on this machine. */
+export function embeddedUrl(port: number, databaseName: string): string {
+  return `postgres://${SUPERUSER}:${LOCAL_PASSWORD}@127.0.0.1:${port}/${databaseName}`;
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
@@ -184,7 +210,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     await client.end();
   }
 
-  const url = `postgres://${SUPERUSER}:${LOCAL_PASSWORD}@127.0.0.1:${port}/${options.databaseName}`;
+  const url = embeddedUrl(port, options.databaseName);
   return {
     url,
     port,

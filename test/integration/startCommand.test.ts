@@ -66,7 +66,7 @@ describe("npm start (scripts/run.mjs start)", function () {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  function start(): ChildProcess {
+  function environmentFor(): NodeJS.ProcessEnv {
     const environment: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "development",
@@ -75,9 +75,14 @@ describe("npm start (scripts/run.mjs start)", function () {
       LOG_LEVEL: "warn",
     };
     delete environment.DATABASE_URL;
+    delete environment.MIGRATION_DATABASE_URL;
+    return environment;
+  }
+
+  function start(): ChildProcess {
     return spawn(process.execPath, ["scripts/run.mjs", "start"], {
       cwd: process.cwd(),
-      env: environment,
+      env: environmentFor(),
       stdio: ["ignore", "pipe", "pipe"],
     });
   }
@@ -96,6 +101,22 @@ describe("npm start (scripts/run.mjs start)", function () {
       expect(home.status, round).to.equal(200);
       expect(await home.text(), round).to.include('<div id="root">');
       expect(processesMentioning(path.join(dataDir, "postgres")), round).to.have.length.greaterThan(0);
+
+      if (round === "second start") {
+        // A chore from another terminal (npm run db:seed) uses the running database, never stops it.
+        const chore = spawn(process.execPath, ["--import", "tsx", "server/cli/db.ts", "seed"], {
+          cwd: process.cwd(),
+          env: { ...environmentFor(), LOG_LEVEL: "warn" },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let choreOutput = "";
+        chore.stdout?.on("data", (chunk: Buffer) => (choreOutput += chunk.toString()));
+        chore.stderr?.on("data", (chunk: Buffer) => (choreOutput += chunk.toString()));
+        expect(await waitForExit(chore), `db:seed beside npm start: ${choreOutput}`).to.equal(0);
+        expect(choreOutput).to.include("Seeded reference data");
+        const stillReady = await fetch(`http://127.0.0.1:${port}/readyz`);
+        expect(stillReady.status, "the app's database after db:seed").to.equal(200);
+      }
 
       child.kill("SIGINT");
       expect(await waitForExit(child), `${round}, output:\n${everything}`).to.equal(0);
