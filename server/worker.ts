@@ -207,37 +207,33 @@ function keepWorkersAlive(
   workerIds: ReadonlySet<string>,
   log: Logger,
 ): () => Promise<void> {
-  const utilsPromise = makeWorkerUtils({ pgPool });
   const staleSeconds = options.staleJobAfterMs / 1000;
   const beat = async () => {
     if (workerIds.size === 0) return;
-    const utils = await utilsPromise;
-    await utils.withPgClient((client) =>
-      client.query(
-        `INSERT INTO worker_heartbeats (worker_id) SELECT unnest($1::text[])
-         ON CONFLICT (worker_id) DO UPDATE SET beat_at = now()`,
-        [[...workerIds]],
-      ),
+    await pgPool.query(
+      `INSERT INTO worker_heartbeats (worker_id) SELECT unnest($1::text[])
+       ON CONFLICT (worker_id) DO UPDATE SET beat_at = now()`,
+      [[...workerIds]],
     );
   };
   const sweep = async () => {
-    const utils = await utilsPromise;
-    const dead = await utils.withPgClient(async (client) => {
+    const client = await pgPool.connect();
+    let dead: string[] = [];
+    try {
       await client.query("BEGIN");
-      try {
-        const { rows } = await client.query<{ worker_id: string }>(
-          "DELETE FROM worker_heartbeats WHERE beat_at < now() - make_interval(secs => $1) RETURNING worker_id",
-          [staleSeconds],
-        );
-        const ids = rows.map((row) => row.worker_id);
-        if (ids.length > 0) await client.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [ids]);
-        await client.query("COMMIT");
-        return ids;
-      } catch (error) {
-        await client.query("ROLLBACK");
-        throw error;
-      }
-    });
+      const { rows } = await client.query<{ worker_id: string }>(
+        "DELETE FROM worker_heartbeats WHERE beat_at < now() - make_interval(secs => $1) RETURNING worker_id",
+        [staleSeconds],
+      );
+      dead = rows.map((row) => row.worker_id);
+      if (dead.length > 0) await client.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [dead]);
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
     if (dead.length > 0) log.warn({ deadWorkers: dead }, "jobs of silent workers handed back to the queue");
   };
   const tick = () =>
@@ -249,16 +245,10 @@ function keepWorkersAlive(
   timer.unref();
   return async () => {
     clearInterval(timer);
-    await utilsPromise
-      .then(async (utils) => {
-        // A worker that stops cleanly is not dead: nothing of its to hand over.
-        if (workerIds.size > 0) {
-          await utils.withPgClient((client) =>
-            client.query("DELETE FROM worker_heartbeats WHERE worker_id = ANY($1::text[])", [[...workerIds]]),
-          );
-        }
-        await utils.release();
-      })
+    // A worker that stops cleanly is not dead: nothing of its to hand over.
+    if (workerIds.size === 0) return;
+    await pgPool
+      .query("DELETE FROM worker_heartbeats WHERE worker_id = ANY($1::text[])", [[...workerIds]])
       .catch(() => undefined);
   };
 }

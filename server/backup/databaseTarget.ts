@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
-import fs from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config/index.js";
 import { EMBEDDED_DATABASE_NAME, enableApplicationLogin } from "../db/connection.js";
 import {
+  clusterMajor,
   embeddedPostgresMajor,
   embeddedUrl,
   runningPostmaster,
@@ -56,13 +55,12 @@ export async function openDatabaseTarget(
       `running, port ${running.port}`,
       async () => undefined,
     );
-  const versionFile = path.join(clusterDir, "PG_VERSION");
   if (purpose === "backup") {
-    if (!existsSync(versionFile)) throw new BackupError(`no local database in ${clusterDir}: nothing to back up`);
-    const clusterMajor = Number((await fs.readFile(versionFile, "utf8")).trim());
-    if (clusterMajor !== embeddedPostgresMajor()) {
+    const writtenBy = await clusterMajor(clusterDir);
+    if (writtenBy === null) throw new BackupError(`no local database in ${clusterDir}: nothing to back up`);
+    if (writtenBy !== embeddedPostgresMajor()) {
       throw new BackupError(
-        `the local database in ${clusterDir} was written by PostgreSQL ${clusterMajor}, and this version runs ` +
+        `the local database in ${clusterDir} was written by PostgreSQL ${writtenBy}, and this version runs ` +
           `PostgreSQL ${embeddedPostgresMajor()}: back it up with the version that wrote it`,
       );
     }

@@ -58,19 +58,33 @@ export interface RunningPostmaster {
   port: number;
 }
 
+const positiveInteger = (text: string | undefined): number | null => {
+  const value = Number(text?.trim());
+  return Number.isInteger(value) && value > 0 ? value : null;
+};
+
 /**
- * The embedded server picks a free port at each start and writes it nowhere but postmaster.pid
- * (line 1 the pid, line 4 the port). A live pid there means `npm start` (or another command) is
- * running it.
+ * postmaster.pid: line 1 the pid, line 4 the port (the embedded server picks a free port at each
+ * start and writes it nowhere else). Null when the file is absent.
  */
-export async function runningPostmaster(clusterDir: string): Promise<RunningPostmaster | null> {
+async function readPostmasterPid(clusterDir: string): Promise<{ pid: number | null; port: number | null } | null> {
   const text = await fs.readFile(path.join(clusterDir, "postmaster.pid"), "utf8").catch(() => null);
   if (text === null) return null;
   const lines = text.split("\n");
-  const pid = Number(lines[0]?.trim());
-  const port = Number(lines[3]?.trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
-  return isProcessAlive(pid) ? { pid, port } : null;
+  return { pid: positiveInteger(lines[0]), port: positiveInteger(lines[3]) };
+}
+
+/** A live pid in postmaster.pid means `npm start` (or another command) is running the cluster. */
+export async function runningPostmaster(clusterDir: string): Promise<RunningPostmaster | null> {
+  const recorded = await readPostmasterPid(clusterDir);
+  if (!recorded?.pid || !recorded.port) return null;
+  return isProcessAlive(recorded.pid) ? { pid: recorded.pid, port: recorded.port } : null;
+}
+
+/** The major version that wrote a cluster's files (its PG_VERSION), null when there is none. */
+export async function clusterMajor(clusterDir: string): Promise<number | null> {
+  const text = await fs.readFile(path.join(clusterDir, "PG_VERSION"), "utf8").catch(() => null);
+  return text === null ? null : Number(text.trim());
 }
 
 /** The superuser's connection string to an embedded server on this machine. */
@@ -93,10 +107,10 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
  */
 async function stopOrphanedServer(clusterDir: string, logger: Logger): Promise<void> {
   const pidFile = path.join(clusterDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const firstLine = (await fs.readFile(pidFile, "utf8")).split("\n")[0] ?? "";
-  const pid = Number(firstLine.trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) {
+  const recorded = await readPostmasterPid(clusterDir);
+  if (!recorded) return;
+  const { pid } = recorded;
+  if (pid === null || !isProcessAlive(pid)) {
     await fs.rm(pidFile, { force: true });
     return;
   }
@@ -150,17 +164,15 @@ export function embeddedPostgresMajor(): number {
  * major is renamed, not deleted, and a fresh one takes its place.
  */
 async function setAsideClusterOfAnotherMajor(clusterDir: string, logger: Logger): Promise<void> {
-  const versionFile = path.join(clusterDir, "PG_VERSION");
-  if (!existsSync(versionFile)) return;
-  const clusterMajor = Number((await fs.readFile(versionFile, "utf8")).trim());
+  const writtenBy = await clusterMajor(clusterDir);
   const binaryMajor = embeddedPostgresMajor();
-  if (clusterMajor === binaryMajor) return;
+  if (writtenBy === null || writtenBy === binaryMajor) return;
   await stopOrphanedServer(clusterDir, logger);
-  const setAside = `${clusterDir}.pg${clusterMajor}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  const setAside = `${clusterDir}.pg${writtenBy}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
   await fs.rename(clusterDir, setAside);
   logger.warn(
-    { clusterDir, setAside, clusterMajor, binaryMajor },
-    `the local database was written by PostgreSQL ${clusterMajor}; it is kept in ${setAside} and a new PostgreSQL ${binaryMajor} database is created`,
+    { clusterDir, setAside, clusterMajor: writtenBy, binaryMajor },
+    `the local database was written by PostgreSQL ${writtenBy}; it is kept in ${setAside} and a new PostgreSQL ${binaryMajor} database is created`,
   );
 }
 
