@@ -26,7 +26,7 @@
  * Results: bench/results/bench.json and bench/results/bench.md (the summary table).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage } from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -34,7 +34,14 @@ import pg from "pg";
 import { hashPassword } from "../server/auth/passwords.js";
 import { enableApplicationLogin } from "../server/db/connection.js";
 import { benchLogger, prepareDatabase, startBenchDatabase } from "./database.js";
-import { BENCH_EMAIL_DOMAIN, generate, parseFlags, SEED_OPTIONS, type GenerateSummary } from "./generate.js";
+import {
+  BENCH_EMAIL_DOMAIN,
+  generate,
+  generatedApplications,
+  parseFlags,
+  SEED_OPTIONS,
+  type GenerateSummary,
+} from "./generate.js";
 import {
   close,
   csrfSession,
@@ -47,6 +54,7 @@ import {
   withStatementCount,
 } from "./http.js";
 import type { LoadOptions, LoadResult } from "./load.js";
+import { procStat, rssMb } from "./proc.js";
 
 const OFFICER_EMAIL = `bench-http-officer@${BENCH_EMAIL_DOMAIN}`;
 const OFFICER_PASSWORD = "Benchmark officer 2026";
@@ -152,19 +160,6 @@ async function prepareFixtures(ownerUrl: string, generation: Fixtures["generatio
   }
 }
 
-async function existingApplications(ownerUrl: string): Promise<number | null> {
-  const client = new pg.Client({ connectionString: ownerUrl });
-  await client.connect();
-  try {
-    const users = await client.query("SELECT 1 FROM users WHERE email LIKE 'bench-applicant-%' LIMIT 1");
-    if (users.rows.length === 0) return null;
-    const count = await client.query<{ count: string }>("SELECT count(*) FROM applications");
-    return Number(count.rows[0]?.count ?? 0);
-  } finally {
-    await client.end();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The application, in its own process
 
@@ -236,18 +231,16 @@ async function startApp(options: {
   };
 }
 
-async function rssMb(pid: number): Promise<number | null> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => null);
-  const match = status ? /^VmRSS:\s+(\d+)\s+kB/m.exec(status) : null;
-  return match ? round(Number(match[1]) / 1024, 1) : null;
+async function appRssMb(pid: number): Promise<number | null> {
+  const mb = await rssMb(pid);
+  return mb === null ? null : round(mb, 1);
 }
 
-/** User + system CPU time of a process, in milliseconds (from /proc/<pid>/stat, clock ticks of 10 ms). */
+/** User + system CPU time of a process, in milliseconds. */
 async function processCpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name (which may hold spaces, hence the last ")").
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  const stat = await procStat(pid);
+  if (!stat) throw new Error(`process ${pid} is gone`);
+  return stat.cpu * 1000;
 }
 
 /**
@@ -275,7 +268,7 @@ interface RssSample {
 /** The work, with the app process's VmRSS sampled every 200 ms while it lasts. */
 async function withRss<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; rss: RssSample }> {
   const samples: number[] = [];
-  const sample = () => void rssMb(pid).then((mb) => (mb === null ? undefined : samples.push(mb)));
+  const sample = () => void appRssMb(pid).then((mb) => (mb === null ? undefined : samples.push(mb)));
   sample();
   const timer = setInterval(sample, 200);
   try {
@@ -518,7 +511,7 @@ async function main(): Promise<void> {
   try {
     say(`PostgreSQL: ${database.embedded ? "embedded, in a temporary folder" : "BENCH_DATABASE_URL"}`);
     await prepareDatabase(database.ownerUrl);
-    const existing = await existingApplications(database.ownerUrl);
+    const existing = await generatedApplications(database.ownerUrl);
     let generation: Fixtures["generation"];
     if (existing === null) {
       generation = await generate(database.ownerUrl, { ...volumes, log: say });
@@ -534,7 +527,7 @@ async function main(): Promise<void> {
     if (cpuProfDir) await mkdir(cpuProfDir, { recursive: true });
     const app = await startApp({ appUrl, ownerUrl: database.ownerUrl, dataDir: scratch, cpuProfDir });
     cleanups.unshift(() => app.stop());
-    const idleRss = await rssMb(app.pid);
+    const idleRss = await appRssMb(app.pid);
     say(`Application: pid ${app.pid} on ${app.baseUrl}, RSS ${idleRss} MB after start`);
 
     // One session per connection, as many users would have: a single session shared by every
@@ -695,7 +688,7 @@ async function main(): Promise<void> {
         goals,
       });
     }
-    const finalRss = await rssMb(app.pid);
+    const finalRss = await appRssMb(app.pid);
 
     const table = summaryTable(runs, flags.connections);
     say(`\n${table}`);

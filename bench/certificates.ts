@@ -48,6 +48,7 @@ import pg from "pg";
 import { benchLogger, prepareDatabase, startBenchDatabase } from "./database.js";
 import { generate } from "./generate.js";
 import { projectRoot, resultsDir } from "./http.js";
+import { procStat, rssMb, type ProcStat } from "./proc.js";
 import { enableApplicationLogin } from "../server/db/connection.js";
 import { createSequelize } from "../server/db/database.js";
 import { requestCertificateBatch } from "../server/commands/certificates.js";
@@ -64,7 +65,6 @@ const PUBLIC_URL = "https://moussanada-numerique.example.ma";
 const GOAL = { certificates: 10_000, seconds: 60 };
 /** Rows per transaction in the database baseline: the batch's chunk. */
 const FLOOR_CHUNK = 100;
-const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 interface Flags {
   count: number;
@@ -97,27 +97,6 @@ function parseFlags(argv: readonly string[]): Flags {
 // ---------------------------------------------------------------------------------------------
 // Processes: CPU time and memory from /proc
 
-interface ProcStat {
-  ppid: number;
-  /** utime + stime, in seconds. */
-  cpu: number;
-  /** cutime + cstime: children that exited and were waited for. */
-  children: number;
-}
-
-async function procStat(pid: number): Promise<ProcStat | null> {
-  const text = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
-  if (!text) return null;
-  // The command name may hold spaces: the fields start after its closing parenthesis.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  const field = (index: number) => Number(fields[index - 3] ?? 0);
-  return {
-    ppid: field(4),
-    cpu: (field(14) + field(15)) / CLOCK_TICKS,
-    children: (field(16) + field(17)) / CLOCK_TICKS,
-  };
-}
-
 /** CPU seconds of a process and of its children (live ones and those that exited), recursively. */
 async function treeCpu(root: number): Promise<number> {
   const entries = await readdir("/proc");
@@ -135,12 +114,6 @@ async function treeCpu(root: number): Promise<number> {
     return sum;
   };
   return total(root);
-}
-
-async function rssMb(pid: number): Promise<number | null> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => null);
-  const match = status ? /^VmRSS:\s+(\d+)\s+kB/m.exec(status) : null;
-  return match ? round(Number(match[1]) / 1024) : null;
 }
 
 async function postmasterPid(ownerUrl: string): Promise<number | null> {
@@ -457,8 +430,9 @@ async function runWorker(options: {
   let atStart: number | null = null;
   const sampler = setInterval(
     () =>
-      void rssMb(pid).then((mb) => {
-        if (mb === null) return;
+      void rssMb(pid).then((raw) => {
+        if (raw === null) return;
+        const mb = round(raw);
         atStart ??= mb;
         samples.push(mb);
       }),

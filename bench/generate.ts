@@ -73,6 +73,25 @@ export const SEED_OPTIONS: Omit<GenerateOptions, "log"> = {
 /** Generated rows are dated up to this instant, whatever the machine's clock says. */
 export const GENERATION_NOW = new Date("2026-11-20T12:00:00Z");
 export const BENCH_EMAIL_DOMAIN = "bench.moussanada.ma";
+
+/**
+ * How many applications a database holds when it holds generated data (its generated applicant
+ * accounts), null when it holds none: the benchmarks then reuse it rather than generate again.
+ */
+export async function generatedApplications(ownerUrl: string): Promise<number | null> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const users = await client.query("SELECT 1 FROM users WHERE email LIKE $1 LIMIT 1", [
+      `bench-applicant-%@${BENCH_EMAIL_DOMAIN}`,
+    ]);
+    if (users.rows.length === 0) return null;
+    const count = await client.query<{ count: string }>("SELECT count(*) FROM applications");
+    return Number(count.rows[0]?.count ?? 0);
+  } finally {
+    await client.end();
+  }
+}
 const YEARS = [2024, 2025, 2026] as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BATCH_ROWS = 10_000;

@@ -35,7 +35,7 @@ import { systemClock } from "../server/domain/calendar.js";
 import { createServices } from "../server/services/container.js";
 import { signerFromPem } from "../server/signing/keys.js";
 import { benchLogger, prepareDatabase, startBenchDatabase } from "./database.js";
-import { BENCH_EMAIL_DOMAIN, generate, parseFlags, type GenerateSummary } from "./generate.js";
+import { BENCH_EMAIL_DOMAIN, generate, generatedApplications, parseFlags, type GenerateSummary } from "./generate.js";
 import { close, listen, resultsDir, runLoad, signIn, withStatementCount } from "./http.js";
 import type { LoadResult } from "./load.js";
 
@@ -74,22 +74,6 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 
 // ---------------------------------------------------------------------------------------------
 // Data
-
-async function alreadyGenerated(ownerUrl: string): Promise<number | null> {
-  const client = new pg.Client({ connectionString: ownerUrl });
-  await client.connect();
-  try {
-    const users = await client.query("SELECT 1 FROM users WHERE email LIKE $1 AND email <> $2 LIMIT 1", [
-      `%@${BENCH_EMAIL_DOMAIN}`,
-      OFFICER_EMAIL,
-    ]);
-    if (users.rows.length === 0) return null;
-    const count = await client.query<{ count: string }>("SELECT count(*) FROM applications");
-    return Number(count.rows[0]?.count ?? 0);
-  } finally {
-    await client.end();
-  }
-}
 
 interface ColdQuery {
   view: string;
@@ -238,7 +222,7 @@ async function main(): Promise<void> {
     say(`Schema migrated and reference data seeded (${seconds(prepared.ms)} s)`);
 
     let generation: GenerateSummary | null = null;
-    const existing = await alreadyGenerated(database.ownerUrl);
+    const existing = await generatedApplications(database.ownerUrl);
     if (existing === null) {
       generation = await generate(database.ownerUrl, { ...options, log: say });
       say(`Generated in ${generation.seconds.toFixed(1)} s`);
